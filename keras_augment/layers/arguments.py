@@ -1,0 +1,52 @@
+"""Validation of constructor arguments shared by many layers."""
+
+import numbers
+
+
+def _is_number(value):
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def standardize_value_range(value_range, owner):
+    """Return `value_range` as a sorted `(low, high)` tuple of floats."""
+    if (
+        not isinstance(value_range, (tuple, list))
+        or len(value_range) != 2
+        or not all(_is_number(v) for v in value_range)
+    ):
+        raise ValueError(
+            f"{owner}: `value_range` must be a list or tuple of two numbers; "
+            f"received value_range={value_range!r}."
+        )
+    low, high = sorted(float(v) for v in value_range)
+    if low == high:
+        raise ValueError(
+            f"{owner}: `value_range` must have two different bounds; received "
+            f"value_range={value_range!r}."
+        )
+    return (low, high)
+
+
+def standardize_factor(factor, owner, bounds=(-1.0, 1.0), name="factor"):
+    """Keras's rule for `factor`: a number `f` means `(-f, f)` clipped to bounds.
+
+    A pair is sorted and must lie inside `bounds`.
+    """
+    low_bound, high_bound = bounds
+    message = (
+        f"{owner}: `{name}` must be a number or a list of two numbers in "
+        f"[{low_bound}, {high_bound}]; received {name}={factor!r}."
+    )
+    if isinstance(factor, (tuple, list)):
+        if len(factor) != 2 or not all(_is_number(v) for v in factor):
+            raise ValueError(message)
+        low, high = sorted(float(v) for v in factor)
+        if low < low_bound or high > high_bound:
+            raise ValueError(message)
+        return (low, high)
+    if _is_number(factor):
+        if factor < low_bound or factor > high_bound:
+            raise ValueError(message)
+        magnitude = abs(float(factor))
+        return (max(-magnitude, low_bound), min(magnitude, high_bound))
+    raise ValueError(message)

@@ -72,6 +72,7 @@ def window_matrices(images_shape, top, left, crop_height, crop_width, height, wi
 
 
 _COMPOSE = []
+_DRAW_FUNCTIONS = {}
 
 
 def compose_matrices(matrices):
@@ -185,6 +186,11 @@ class GeometricAugmentation(BaseAugmentation):
     def _parameters_function(self):
         function = self.__dict__.get("_compiled_draw")
         if function is None:
+            # Layers with equal settings share one compiled function (and its
+            # XLA cache), so rebuilding a layer does not recompile.
+            key = self._draw_cache_key()
+            function = _DRAW_FUNCTIONS.get(key)
+        if function is None:
 
             def draw(seed, shape_carrier, random):
                 images_shape = tf.concat([tf.shape(shape_carrier)[:3], [1]], 0)
@@ -192,8 +198,20 @@ class GeometricAugmentation(BaseAugmentation):
                 return self.draw_parameters(sampler, images_shape)
 
             function = tf.function(draw, jit_compile=xla_available())
-            object.__setattr__(self, "_compiled_draw", function)
+            if key is not None:
+                _DRAW_FUNCTIONS[key] = function
+        object.__setattr__(self, "_compiled_draw", function)
         return function
+
+    def _draw_cache_key(self):
+        config = getattr(getattr(self, "_auto_config", None), "config", None)
+        if config is None:
+            return None
+        settings = {k: v for k, v in config.items() if k not in ("name", "seed")}
+        try:
+            return (type(self), repr(sorted(settings.items())))
+        except TypeError:
+            return None
 
     def _check_resample_arguments(self, interpolation, fill_mode):
         check_choice(self._owner, "interpolation", interpolation, INTERPOLATIONS)

@@ -19,7 +19,7 @@ from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import geometry
 from keras_augment.ops import keypoints as keypoint_ops
 from keras_augment.layers.sampling import RandomSampler
-from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, resample, xla_available
+from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, compiled, resample, xla_available
 
 MATRIX = "matrix"
 
@@ -71,17 +71,17 @@ def window_matrices(images_shape, top, left, crop_height, crop_width, height, wi
     )
 
 
-_COMPOSE = []
 _DRAW_FUNCTIONS = {}
+
+
+@compiled
+def _compose(matrices):
+    return geometry.compose(*matrices)
 
 
 def compose_matrices(matrices):
     """`geometry.compose` under XLA, bit-identical in eager and graph mode."""
-    if not _COMPOSE:
-        _COMPOSE.append(
-            tf.function(lambda ms: geometry.compose(*ms), jit_compile=xla_available())
-        )
-    return _COMPOSE[0](list(matrices))
+    return _compose(list(matrices))
 
 
 def warp_batch(

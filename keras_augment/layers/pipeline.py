@@ -102,6 +102,11 @@ class Pipeline(BaseAugmentation):
         self.geometric = any(layer.geometric for layer in layers)
         self.random = any(layer.random for layer in layers)
         self._groups = fusion_groups(layers)
+        # A leading warp reads uint8 pixels itself (4x smaller gathers).
+        first = self._groups[0] if self._groups else []
+        self.accepts_uint8_images = len(first) > 1 or (
+            len(first) == 1 and layers[first[0]].accepts_uint8_images
+        )
 
     def sample_parameters(self, sampler, images_shape):
         parameters = []
@@ -120,9 +125,17 @@ class Pipeline(BaseAugmentation):
         for group in self._groups:
             if len(group) == 1:
                 index = group[0]
-                batch = self.layers[index]._transform_batch(batch, transformation[index])
+                layer = self.layers[index]
+                if not layer.accepts_uint8_images:
+                    batch = self._cast_images(batch)
+                batch = layer._transform_batch(batch, transformation[index])
             else:
                 batch = self._warp_group(batch, group, transformation)
+        return self._cast_images(batch)
+
+    def _cast_images(self, batch):
+        batch = dict(batch)
+        batch[IMAGES] = tf.cast(batch[IMAGES], self.compute_dtype)
         return batch
 
     def _warp_group(self, batch, group, transformation):
@@ -147,17 +160,18 @@ class Pipeline(BaseAugmentation):
             self._owner,
             max(layer.min_area for layer in layers),
             max(layer.min_visibility for layer in layers),
+            self.compute_dtype,
         )
 
     def call(self, data, training=True, seed=None):
-        if training:
-            return super().call(data, training=training, seed=seed)
         batch, restore = self._standardize(data)
+        if training:
+            return restore(self._transform_batch(batch, self._draw(batch, seed)))
         for layer in self.layers:
             if getattr(layer, "applies_at_inference", False):
                 parameters = layer.inference_parameters(tf.shape(batch[IMAGES]))
                 batch = layer._transform_batch(batch, parameters)
-        return restore(batch)
+        return restore(self._cast_images(batch))
 
     def compute_image_output_shape(self, images_shape):
         for layer in self.layers:

@@ -23,6 +23,16 @@ def output_images_shape(layer, images_shape):
     return images_shape if method is None else method(images_shape)
 
 
+def _share_box_format(owner, layers):
+    """Inner layers without a `bounding_box_format` use the owner's."""
+    if owner.bounding_box_format is None:
+        return
+    for layer in layers:
+        if layer.bounding_box_format is None:
+            layer.bounding_box_format = owner.bounding_box_format
+            _share_box_format(layer, getattr(layer, "layers", None) or [getattr(layer, "layer", layer)])
+
+
 def _fill_settings(layer):
     if layer.fill_mode is None:
         return set()
@@ -70,7 +80,7 @@ class Pipeline(BaseAugmentation):
         layers: list of keras_augment layers.
         seed: integer seed of the pipeline's own random draws.
         **kwargs: base layer arguments such as `name` and
-            `bounding_box_format` (used by fused runs whose layers have none).
+            `bounding_box_format` (inner layers without one use it).
 
     Input shape:
         `(B, H, W, C)` or `(H, W, C)`, or a dict (see `BaseAugmentation`).
@@ -99,6 +109,7 @@ class Pipeline(BaseAugmentation):
                     f"{type(layer).__name__}."
                 )
         self.layers = layers
+        _share_box_format(self, layers)
         self.geometric = any(layer.geometric for layer in layers)
         self.random = any(layer.random for layer in layers)
         self._groups = fusion_groups(layers)

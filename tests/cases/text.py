@@ -12,7 +12,8 @@ WORDS = (
 SYNONYMS = {
     "film": ["movie", "picture"], "good": ["fine", "nice"], "bad": ["poor"],
     "great": ["superb"], "dull": ["boring"], "funny": ["amusing"], "quick": ["fast"],
-    "café": ["bistro"], "музыка": ["мелодия"],
+    "café": ["bistro"], "музыка": ["мелодия"], "sad": ["unhappy", "gloomy"],
+    "long": ["lengthy"], "story": ["tale", "narrative"], "plot": ["storyline"],
 }
 STRING_SKIPS = {
     "input_dtypes": "text layers take tf.string only and keep it; no numeric dtypes",

@@ -16,18 +16,23 @@ _KEYBOARD_ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm")
 
 
 def keyboard_neighbours():
-    """`{character: neighbours}` on a QWERTY keyboard, both letter cases."""
+    """`{character: neighbours}` on a QWERTY keyboard, both letter cases.
+
+    Each row sits half a key right of the row above, so key `c` of a row
+    touches keys `c, c+1` of the row above and `c-1, c` of the row below.
+    """
     neighbours = {}
     for row_index, row in enumerate(_KEYBOARD_ROWS):
         for column, key in enumerate(row):
             near = []
-            for other_index in (row_index - 1, row_index, row_index + 1):
-                if not 0 <= other_index < len(_KEYBOARD_ROWS):
-                    continue
-                other = _KEYBOARD_ROWS[other_index]
-                for other_column in (column - 1, column, column + 1):
-                    if 0 <= other_column < len(other) and other[other_column] != key:
-                        near.append(other[other_column])
+            for other_index, columns in (
+                (row_index - 1, (column, column + 1)),
+                (row_index, (column - 1, column + 1)),
+                (row_index + 1, (column - 1, column)),
+            ):
+                if 0 <= other_index < len(_KEYBOARD_ROWS):
+                    other = _KEYBOARD_ROWS[other_index]
+                    near.extend(other[c] for c in columns if 0 <= c < len(other))
             neighbours[key] = "".join(near)
             if key.isalpha():
                 neighbours[key.upper()] = "".join(near).upper()

@@ -1,5 +1,15 @@
 """Augmentation layers. Every class exported here follows `BaseAugmentation`."""
 
+from keras_augment.layers.audio import (
+    FrequencyMasking,
+    RandomGain,
+    RandomNoise,
+    RandomSpeed,
+    RandomTimeShift,
+    SpecAugment,
+    TimeMasking,
+    TimeWarp,
+)
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.brightness import RandomBrightness
 from keras_augment.layers.flip import RandomFlip
@@ -16,12 +26,20 @@ from keras_augment.layers.text import (
 __all__ = [
     "BaseAugmentation",
     "EDA",
+    "FrequencyMasking",
     "Pipeline",
     "RandomBrightness",
     "RandomCharacterNoise",
     "RandomFlip",
+    "RandomGain",
+    "RandomNoise",
+    "RandomSpeed",
+    "RandomTimeShift",
     "RandomWordDeletion",
     "RandomWordInsertion",
     "RandomWordSwap",
+    "SpecAugment",
     "SynonymReplacement",
+    "TimeMasking",
+    "TimeWarp",
 ]

@@ -29,6 +29,23 @@ SEGMENTATION_MASKS = "segmentation_masks"
 KEYPOINTS = "keypoints"
 
 
+def _fold_in_replica_id(seed):
+    """Give each replica of a tf.distribute strategy its own draws.
+
+    Every replica holds a copy of the layer's seed state, so without this the
+    replicas would draw identical parameters for their parts of the batch.
+    Replica 0 (and code outside any strategy) keeps the seed unchanged.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None:
+        return seed
+    replica_id = context.replica_id_in_sync_group
+    if isinstance(replica_id, int) and replica_id == 0:
+        return seed
+    folded = tf.random.experimental.stateless_fold_in(seed, tf.cast(replica_id, tf.int64))
+    return tf.where(tf.equal(replica_id, 0), seed, tf.cast(folded, tf.int64))
+
+
 class BaseAugmentation(keras.layers.Layer):
     """Base class of every augmentation layer.
 
@@ -180,7 +197,7 @@ class BaseAugmentation(keras.layers.Layer):
     def _draw(self, batch, seed):
         if seed is None:
             seed = self.seed_generator.next()
-        seed = standardize_seed(seed, self._owner)
+        seed = _fold_in_replica_id(standardize_seed(seed, self._owner))
         return self.sample_parameters(RandomSampler(seed), tf.shape(batch[IMAGES]))
 
     def _transform_batch(self, batch, transformation):
@@ -285,6 +302,7 @@ class BaseAugmentation(keras.layers.Layer):
             batch[SEGMENTATION_MASKS] = masks
         if BOUNDING_BOXES in batch:
             self._check_boxes(batch[BOUNDING_BOXES])
+        self._check_alignment(batch)
         if KEYPOINTS in batch:
             keypoints = batch[KEYPOINTS]
             if keypoints.shape.rank != 3 or (keypoints.shape[-1] or 2) < 2:
@@ -313,6 +331,33 @@ class BaseAugmentation(keras.layers.Layer):
             return output if is_dict else output[IMAGES]
 
         return batch, restore
+
+    def _check_alignment(self, batch):
+        """Every routed value must have the images' batch size, masks their size."""
+        images_shape = batch[IMAGES].shape
+        for key in (LABELS, SEGMENTATION_MASKS, KEYPOINTS, BOUNDING_BOXES):
+            if key not in batch:
+                continue
+            for value in tf.nest.flatten(batch[key]):
+                if value.shape.rank == 0:
+                    raise ValueError(
+                        f"{self._owner} expected `{key}` with one entry per image; "
+                        f"received a scalar for images of shape {images_shape}."
+                    )
+                size = value.shape[0]
+                if size is not None and images_shape[0] is not None and size != images_shape[0]:
+                    raise ValueError(
+                        f"{self._owner} expected `{key}` for {images_shape[0]} images "
+                        f"(first dimension {images_shape[0]}); received shape {value.shape}."
+                    )
+        if SEGMENTATION_MASKS in batch:
+            masks_hw = batch[SEGMENTATION_MASKS].shape[1:3]
+            if not masks_hw.is_compatible_with(images_shape[1:3]):
+                raise ValueError(
+                    f"{self._owner} expected segmentation_masks of the images' height "
+                    f"and width {tuple(images_shape[1:3])}; received masks of shape "
+                    f"{batch[SEGMENTATION_MASKS].shape}."
+                )
 
     def _check_boxes(self, bounding_boxes):
         if not isinstance(bounding_boxes, dict) or "boxes" not in bounding_boxes:

@@ -181,6 +181,18 @@ class BaseAugmentation(keras.layers.Layer):
         # Name, trainable and dtype come from Keras in their serialized form.
         return {**auto_config.config, **config}
 
+    def save_own_variables(self, store):
+        # The seed state is saved with the weights, so a run restored by
+        # BackupAndRestore draws the same augmentations as one never stopped.
+        super().save_own_variables(store)
+        store["seed_generator_state"] = self.seed_generator.state.numpy()
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if "seed_generator_state" in keys:
+            self.seed_generator.state.assign(store["seed_generator_state"])
+        super().load_own_variables({k: store[k] for k in keys if k != "seed_generator_state"})
+
     # ----------------------------------------------------------------- plumbing
     def _unsupported(self, key):
         raise ValueError(

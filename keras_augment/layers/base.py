@@ -244,6 +244,11 @@ class BaseAugmentation(keras.layers.Layer):
         boxes["boxes"] = box_ops.to_xyxy(
             boxes["boxes"], fmt, images_shape[1], images_shape[2]
         )
+        # A box given with x2 < x1 (or y2 < y1) means the rectangle between its corners.
+        x1, y1, x2, y2 = tf.unstack(boxes["boxes"], 4, axis=-1)
+        boxes["boxes"] = tf.stack(
+            [tf.minimum(x1, x2), tf.minimum(y1, y2), tf.maximum(x1, x2), tf.maximum(y1, y2)], -1
+        )
         boxes = self.transform_bounding_boxes(boxes, transformation, images_shape)
         out_shape = tf.shape(out_images)
         boxes["boxes"] = box_ops.from_xyxy(boxes["boxes"], fmt, out_shape[1], out_shape[2])

@@ -59,8 +59,10 @@ class BaseAugmentation(keras.layers.Layer):
     Call arguments:
         data: images or a dict as above.
         training: when False the layer returns its input (images cast to the
-            compute dtype). Defaults to True, as Keras core preprocessing
-            layers do.
+            compute dtype). When not given, a layer called on its own
+            augments (as Keras core preprocessing layers do), while a layer
+            inside a model called without `training` (`model(x)`,
+            `model.export()`) does not; `fit` passes `training=True`.
         seed: optional integer or integer tensor (scalar or `[2]`). The same
             seed gives bit-identical output in eager, `tf.function`,
             `tf.data` and an exported SavedModel. Without it the layer draws
@@ -156,7 +158,12 @@ class BaseAugmentation(keras.layers.Layer):
         return restore(self._transform_batch(batch, transformation))
 
     # ----------------------------------------------------------------- Keras API
-    def call(self, data, training=True, seed=None):
+    def call(self, data, training=None, seed=None):
+        if training is None:
+            # Called on its own (eager, tf.data): augment, like Keras core layers.
+            # Called inside a model given no `training` (`model(x)`,
+            # `model.export()`): inference, so served models never augment.
+            training = self._get_call_context().entry_layer is self
         batch, restore = self._standardize(data)
         if training:
             transformation = self._draw(batch, seed)

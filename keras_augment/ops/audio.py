@@ -29,6 +29,19 @@ def mask_axis(spectrograms, starts, widths, axis, mask_value=0.0):
     return tf.where(mask, tf.cast(mask_value, spectrograms.dtype), spectrograms)
 
 
+def mask_time_and_frequency(spectrograms, time_bands, frequency_bands, mask_value=0.0):
+    """Both masks of SpecAugment in one pass (same result as `mask_axis` twice).
+
+    Args:
+        spectrograms: `[B, T, F, C]`.
+        time_bands, frequency_bands: `(starts, widths)` pairs, int32 `[B, count]`.
+    """
+    shape = tf.shape(spectrograms)
+    in_time = range_mask(shape[1], *time_bands)[:, :, None, None]
+    in_frequency = range_mask(shape[2], *frequency_bands)[:, None, :, None]
+    return tf.where(in_time | in_frequency, tf.cast(mask_value, spectrograms.dtype), spectrograms)
+
+
 def interpolate_time(values, positions):
     """Linearly interpolate `values` `[B, T, ...]` at float `positions` `[B, T']`.
 

@@ -5,6 +5,7 @@ import keras
 from keras_augment.layers.audio.base import SpectrogramAugmentation
 from keras_augment.layers.audio.masking import FrequencyMasking, TimeMasking, TimeWarp
 from keras_augment.layers.sampling import RandomSampler
+from keras_augment.ops import audio as audio_ops
 
 # Park et al. 2019, Table 1: W, F, m_F, T, p, m_T.
 POLICIES = {
@@ -103,6 +104,13 @@ class SpecAugment(SpectrogramAugmentation):
         ]
 
     def transform_spectrograms(self, spectrograms, transformation):
-        for step, parameters in zip(self.steps, transformation):
-            spectrograms = step.transform_spectrograms(spectrograms, parameters)
-        return spectrograms
+        if len(self.steps) == 3:
+            spectrograms = self.steps[0].transform_spectrograms(spectrograms, transformation[0])
+        frequency, time = transformation[-2:]
+        # Both masks write the same value, so one fused pass equals the two steps.
+        return audio_ops.mask_time_and_frequency(
+            spectrograms,
+            (time["starts"], time["widths"]),
+            (frequency["starts"], frequency["widths"]),
+            self.mask_value,
+        )

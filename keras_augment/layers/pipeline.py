@@ -38,6 +38,10 @@ class Pipeline(BaseAugmentation):
                     f"{type(layer).__name__}."
                 )
         self.layers = layers
+        if layers:  # text and audio pipelines take their input kind from their layers
+            for name in ("input_key", "batched_ranks", "cast_inputs", "_check_images",
+                         "_allow_non_tensor_positional_args"):
+                setattr(self, name, getattr(layers[0], name))
         self.geometric = any(layer.geometric for layer in layers)
         self.random = any(layer.random for layer in layers)
 
@@ -51,6 +55,11 @@ class Pipeline(BaseAugmentation):
         for layer, parameters in zip(self.layers, transformation):
             batch = layer._transform_batch(batch, parameters)
         return batch
+
+    def compute_output_spec(self, *args, **kwargs):
+        if self.layers and not self.cast_inputs:  # e.g. strings stay strings
+            return self.layers[0].compute_output_spec(*args, **kwargs)
+        return super().compute_output_spec(*args, **kwargs)
 
     def compute_image_output_shape(self, images_shape):
         for layer in self.layers:

@@ -49,3 +49,9 @@ CASES = [
     LayerCase(layers.RandomTimeShift, {"rollover": True}, id="RandomTimeShift-rollover", **WAVEFORM),
     LayerCase(layers.RandomSpeed, {"min_rate": 0.8, "max_rate": 1.25}, **WAVEFORM),
 ]
+
+CASES.append(LayerCase(
+    layers.Pipeline,
+    {"layers": [layers.RandomGain(), layers.RandomNoise(), layers.RandomSpeed()], "seed": 5},
+    id="Pipeline-waveform", **WAVEFORM,
+))

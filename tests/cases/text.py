@@ -48,3 +48,9 @@ CASES = [
     text_case(layers.RandomCharacterNoise, {"rate": 0.1, "seed": 0}),
     text_case(layers.EDA, {"synonyms": SYNONYMS, "seed": 3}),
 ]
+
+CASES.append(text_case(
+    layers.Pipeline,
+    {"layers": [layers.RandomWordSwap(0.2), layers.RandomWordDeletion(0.2)], "seed": 4},
+    id="Pipeline-text",
+))

@@ -3,6 +3,7 @@
 import keras
 import tensorflow as tf
 
+from keras_augment.layers.arguments import check_unit_interval
 from keras_augment.layers.audio.base import SpectrogramAugmentation, check_count
 from keras_augment.ops import audio as audio_ops
 
@@ -81,14 +82,7 @@ class TimeMasking(_Masking):
 
     def __init__(self, max_width=100, count=1, max_proportion=1.0, mask_value=0.0, seed=None, **kwargs):
         super().__init__(max_width, count, mask_value, seed=seed, **kwargs)
-        if isinstance(max_proportion, bool) or not isinstance(max_proportion, (int, float)) or not (
-            0.0 <= max_proportion <= 1.0
-        ):
-            raise ValueError(
-                f"{self._owner}: `max_proportion` must be a number in [0, 1]; "
-                f"received max_proportion={max_proportion!r}."
-            )
-        self.max_proportion = float(max_proportion)
+        self.max_proportion = check_unit_interval(max_proportion, "max_proportion", self._owner)
 
     def _max_proportion(self):
         return self.max_proportion

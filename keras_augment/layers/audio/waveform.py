@@ -3,6 +3,7 @@
 import keras
 import tensorflow as tf
 
+from keras_augment.layers.arguments import check_unit_interval
 from keras_augment.layers.audio.base import WaveformAugmentation, check_range
 from keras_augment.ops import audio as audio_ops
 
@@ -109,14 +110,7 @@ class RandomTimeShift(WaveformAugmentation):
 
     def __init__(self, max_shift=0.2, rollover=False, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        if isinstance(max_shift, bool) or not isinstance(max_shift, (int, float)) or not (
-            0.0 <= max_shift <= 1.0
-        ):
-            raise ValueError(
-                f"{self._owner}: `max_shift` must be a number in [0, 1]; "
-                f"received max_shift={max_shift!r}."
-            )
-        self.max_shift = float(max_shift)
+        self.max_shift = check_unit_interval(max_shift, "max_shift", self._owner)
         self.rollover = bool(rollover)
 
     def sample_parameters(self, sampler, images_shape):

@@ -69,12 +69,6 @@ def standardize_stop_words(stop_words, owner):
     return words
 
 
-def check_rate(value, name, owner):
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
-        raise ValueError(f"{owner}: `{name}` must be a number in [0, 1]; received {name}={value!r}.")
-    return float(value)
-
-
 class TextAugmentation(BaseAugmentation):
     """Base of the text layers: `[B]` or scalar `tf.string` input, key "text".
 

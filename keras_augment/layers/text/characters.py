@@ -3,9 +3,9 @@
 import keras
 import tensorflow as tf
 
+from keras_augment.layers.arguments import check_unit_interval
 from keras_augment.layers.text.base import (
     TextAugmentation,
-    check_rate,
     keyed_integers,
     keyed_uniform,
 )
@@ -72,7 +72,7 @@ class RandomCharacterNoise(TextAugmentation):
 
     def __init__(self, rate=0.05, operations=OPERATIONS, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.rate = check_rate(rate, "rate", self._owner)
+        self.rate = check_unit_interval(rate, "rate", self._owner)
         operations = [operations] if isinstance(operations, str) else list(operations)
         if not operations or any(op not in OPERATIONS for op in operations):
             raise ValueError(

@@ -3,7 +3,8 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.text.base import TextAugmentation, check_rate
+from keras_augment.layers.arguments import check_unit_interval
+from keras_augment.layers.text.base import TextAugmentation
 from keras_augment.layers.text.synonym_layers import RandomWordInsertion, SynonymReplacement
 from keras_augment.layers.text.words import RandomWordDeletion, RandomWordSwap
 
@@ -60,7 +61,7 @@ class EDA(TextAugmentation):
         super().__init__(seed=seed, **kwargs)
         for name, value in (("alpha_sr", alpha_sr), ("alpha_ri", alpha_ri),
                             ("alpha_rs", alpha_rs), ("p_rd", p_rd)):
-            check_rate(value, name, self._owner)
+            check_unit_interval(value, name, self._owner)
         self.synonyms, self.vocabulary, self.stop_words = synonyms, vocabulary, stop_words
         self.alpha_sr, self.alpha_ri, self.alpha_rs, self.p_rd = alpha_sr, alpha_ri, alpha_rs, p_rd
         self.operations = []

@@ -3,9 +3,9 @@
 import keras
 import tensorflow as tf
 
+from keras_augment.layers.arguments import check_unit_interval
 from keras_augment.layers.text.base import (
     TextAugmentation,
-    check_rate,
     keyed_integers,
     keyed_uniform,
 )
@@ -46,7 +46,7 @@ class SynonymReplacement(TextAugmentation):
 
     def __init__(self, synonyms, alpha=0.1, stop_words="english", seed=None, **kwargs):
         super().__init__(stop_words=stop_words, seed=seed, **kwargs)
-        self.alpha = check_rate(alpha, "alpha", self._owner)
+        self.alpha = check_unit_interval(alpha, "alpha", self._owner)
         self.synonyms = synonyms
         self.table = SynonymTable(synonyms, self._owner)
 
@@ -101,7 +101,7 @@ class RandomWordInsertion(TextAugmentation):
         self, synonyms=None, vocabulary=None, alpha=0.1, stop_words="english", seed=None, **kwargs
     ):
         super().__init__(stop_words=stop_words, seed=seed, **kwargs)
-        self.alpha = check_rate(alpha, "alpha", self._owner)
+        self.alpha = check_unit_interval(alpha, "alpha", self._owner)
         if (synonyms is None) == (vocabulary is None):
             raise ValueError(
                 f"{self._owner} needs exactly one of `synonyms` and `vocabulary`; "

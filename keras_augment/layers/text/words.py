@@ -3,9 +3,9 @@
 import keras
 import tensorflow as tf
 
+from keras_augment.layers.arguments import check_unit_interval
 from keras_augment.layers.text.base import (
     TextAugmentation,
-    check_rate,
     keyed_integers,
     keyed_uniform,
 )
@@ -49,7 +49,7 @@ class RandomWordDeletion(TextAugmentation):
 
     def __init__(self, alpha=0.1, stop_words=None, seed=None, **kwargs):
         super().__init__(stop_words=stop_words, seed=seed, **kwargs)
-        self.alpha = check_rate(alpha, "alpha", self._owner)
+        self.alpha = check_unit_interval(alpha, "alpha", self._owner)
 
     def transform_text(self, texts, transformation):
         keys = transformation["keys"]
@@ -93,7 +93,7 @@ class RandomWordSwap(TextAugmentation):
 
     def __init__(self, alpha=0.1, stop_words=None, seed=None, **kwargs):
         super().__init__(stop_words=stop_words, seed=seed, **kwargs)
-        self.alpha = check_rate(alpha, "alpha", self._owner)
+        self.alpha = check_unit_interval(alpha, "alpha", self._owner)
 
     def transform_text(self, texts, transformation):
         keys = transformation["keys"]

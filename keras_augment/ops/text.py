@@ -1,5 +1,8 @@
 """Batched text kernels on `tf.string` tensors: no randomness, no Keras.
 
+XLA has no string type, so unlike the other kernels these run as regular
+graph ops (`tf.function`, `tf.data`, SavedModels), never under `jit_compile`.
+
 Words are split on Unicode whitespace and characters are Unicode code points,
 so multi-byte UTF-8 text is never cut inside a character. Random decisions
 are inputs: the layers in `keras_augment.layers.text` draw them.

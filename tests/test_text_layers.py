@@ -252,3 +252,13 @@ def test_dict_routing_and_training_false():
     same = layers.RandomWordSwap(0.5)(data, training=False)
     assert same["text"].numpy()[0] == data["text"].numpy()[0]
     assert set(WORDS) >= set(random_sentences((1,))[0].decode().split())
+
+
+def test_column_of_strings_keeps_its_shape():
+    texts = tf.constant(random_sentences((6,), seed=4))
+    layer = layers.EDA(SYNONYMS)
+    column = layer(texts[:, None], seed=3)
+    assert column.shape == (6, 1)
+    assert np.array_equal(column.numpy()[:, 0], layer(texts, seed=3).numpy())
+    with pytest.raises(ValueError, match=r"EDA.*\(B, 1\)"):
+        layer(tf.constant([["a", "b"]]))

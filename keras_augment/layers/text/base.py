@@ -70,7 +70,7 @@ def standardize_stop_words(stop_words, owner):
 
 
 class TextAugmentation(BaseAugmentation):
-    """Base of the text layers: `[B]` or scalar `tf.string` input, key "text".
+    """Base of the text layers: `[B]`, `[B, 1]` or scalar `tf.string`, key "text".
 
     Subclasses implement `transform_text(texts, transformation)` on `[B]`
     strings; the transformation holds one int32 key per sample that
@@ -101,6 +101,8 @@ class TextAugmentation(BaseAugmentation):
         return {"keys": sampler.integers(images_shape[:1], 0, _KEY_LIMIT)}
 
     def transform_images(self, images, transformation):
+        if images.shape.rank == 2:  # (B, 1), as keras.Input(shape=(1,), dtype="string") gives
+            return self.transform_text(images[:, 0], transformation)[:, None]
         return self.transform_text(images, transformation)
 
     def transform_text(self, texts, transformation):
@@ -117,9 +119,11 @@ class TextAugmentation(BaseAugmentation):
         return tf.nest.map_structure(lambda t: keras.KerasTensor(t.shape, t.dtype), data)
 
     def _check_images(self, images):
-        if images.dtype != tf.string or images.shape.rank not in (0, 1):
+        rank = images.shape.rank
+        column = rank == 2 and images.shape[1] in (1, None)
+        if images.dtype != tf.string or not (rank in (0, 1) or column):
             raise ValueError(
                 f"{self._owner} expected text: a tf.string tensor of shape (B,) "
-                f"or a single string; received dtype {images.dtype.name} with "
-                f"shape {images.shape}."
+                f"or (B, 1), or a single string; received dtype "
+                f"{images.dtype.name} with shape {images.shape}."
             )

@@ -58,7 +58,8 @@ class RandomCharacterNoise(TextAugmentation):
         **kwargs: base layer arguments such as `name`.
 
     Input shape:
-        `(B,)` tf.string or a single string, or a dict with a "text" key.
+        `(B,)` or `(B, 1)` tf.string, a single string, or a dict with a
+        "text" key.
 
     Output shape:
         Same as the input.

@@ -32,7 +32,8 @@ class SynonymReplacement(TextAugmentation):
         **kwargs: base layer arguments such as `name`.
 
     Input shape:
-        `(B,)` tf.string or a single string, or a dict with a "text" key.
+        `(B,)` or `(B, 1)` tf.string, a single string, or a dict with a
+        "text" key.
 
     Output shape:
         Same as the input.
@@ -85,7 +86,8 @@ class RandomWordInsertion(TextAugmentation):
         **kwargs: base layer arguments such as `name`.
 
     Input shape:
-        `(B,)` tf.string or a single string, or a dict with a "text" key.
+        `(B,)` or `(B, 1)` tf.string, a single string, or a dict with a
+        "text" key.
 
     Output shape:
         Same as the input.

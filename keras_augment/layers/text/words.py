@@ -35,7 +35,8 @@ class RandomWordDeletion(TextAugmentation):
         **kwargs: base layer arguments such as `name`.
 
     Input shape:
-        `(B,)` tf.string or a single string, or a dict with a "text" key.
+        `(B,)` or `(B, 1)` tf.string, a single string, or a dict with a
+        "text" key.
 
     Output shape:
         Same as the input.
@@ -79,7 +80,8 @@ class RandomWordSwap(TextAugmentation):
         **kwargs: base layer arguments such as `name`.
 
     Input shape:
-        `(B,)` tf.string or a single string, or a dict with a "text" key.
+        `(B,)` or `(B, 1)` tf.string, a single string, or a dict with a
+        "text" key.
 
     Output shape:
         Same as the input.

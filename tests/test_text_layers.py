@@ -262,3 +262,18 @@ def test_column_of_strings_keeps_its_shape():
     assert np.array_equal(column.numpy()[:, 0], layer(texts, seed=3).numpy())
     with pytest.raises(ValueError, match=r"EDA.*\(B, 1\)"):
         layer(tf.constant([["a", "b"]]))
+
+
+class _BatchDependentSwap(layers.RandomWordSwap):
+    def transform_text(self, texts, transformation):
+        keys = transformation["keys"] + tf.shape(texts)[0]  # draws depend on the batch
+        return super().transform_text(texts, {"keys": keys})
+
+
+def test_harness_string_comparison_catches_batch_dependent_text():
+    from cases.text import text_case
+    from harness import run_check
+
+    with pytest.raises(AssertionError, match="alone vs batch"):
+        run_check(text_case(_BatchDependentSwap, {"alpha": 0.5}), "batched_equals_stacked")
+    assert run_check(text_case(layers.RandomWordSwap, {"alpha": 0.5}), "batched_equals_stacked") is None

@@ -133,6 +133,20 @@ def test_time_shift_and_speed_follow_their_draws():
     assert np.abs(faster[2670:]).max() == 0
 
 
+def test_pitch_shift_moves_frequencies_and_keeps_length():
+    times = np.arange(8000) / 8000
+    tones = np.stack([np.sin(2 * np.pi * f * times) for f in (440, 440, 1000)]).astype(np.float32)
+    layer = layers.RandomPitchShift(-12.0, 12.0)
+    transformation = {"semitones": tf.constant([12.0, -5.0, 3.0])}
+    out = layer.apply_transformation(tones, transformation).numpy()
+    assert out.shape == tones.shape
+    for row, frequency, semitones in zip(out, (440, 440, 1000), (12.0, -5.0, 3.0)):
+        peak = np.argmax(np.abs(np.fft.rfft(row))) * 8000 / len(row)
+        assert abs(peak - frequency * 2 ** (semitones / 12)) <= 2
+        rms = np.sqrt(np.mean(row[500:-500] ** 2))
+        assert 0.6 < rms < 0.8  # a unit sine's 0.707, roughly kept
+
+
 def test_shapes_single_inputs_and_dicts():
     spectrograms = random_spectrograms((3, 40, 16, 2))
     layer = layers.SpecAugment("LB", time_warp=5, time_mask_width=8)

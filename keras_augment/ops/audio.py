@@ -7,6 +7,7 @@ Spectrograms are `[B, T, F, C]` (time, frequency, channels); waveforms are
 
 import math
 
+import numpy as np
 import tensorflow as tf
 
 
@@ -137,3 +138,58 @@ def change_speed(waveforms, rates):
     last = tf.cast(tf.shape(waveforms)[1] - 1, tf.float32)
     resampled = interpolate_time(waveforms, sources)
     return tf.where(sources <= last, resampled, tf.zeros_like(resampled))
+
+
+def pitch_shift(waveforms, semitones, max_semitones, frame_length=512, frame_step=128):
+    """Shift each waveform's pitch by `semitones[b]`, keeping its length and tempo.
+
+    A phase vocoder stretches the waveform `r = 2 ** (semitones / 12)` times
+    (magnitudes interpolated between analysis frames, phases accumulated from
+    each bin's measured frequency), then resampling `r` times faster restores
+    the length and moves every frequency by `r`.
+
+    Args:
+        waveforms: `[B, T]` floats.
+        semitones: `[B]` shifts, each within `max_semitones`.
+        max_semitones: largest `|semitones|`; fixes the stretched frame
+            count, so a sample's output never depends on its batch.
+        frame_length, frame_step: STFT window and hop in samples.
+    """
+    ratios = tf.exp(tf.cast(semitones, tf.float32) * (math.log(2.0) / 12.0))[:, None]
+    window = tf.signal.hann_window
+    spectra = tf.signal.stft(
+        waveforms, frame_length, frame_step, frame_length, window_fn=window, pad_end=True
+    )
+    frames = tf.shape(spectra)[1]
+    max_ratio = 2.0 ** (abs(float(max_semitones)) / 12.0)
+    stretched_frames = tf.cast(tf.math.ceil(tf.cast(frames, tf.float32) * max_ratio), tf.int32)
+    positions = tf.cast(tf.range(stretched_frames), tf.float32)[None, :] / ratios
+    last = tf.cast(frames - 1, tf.float32)
+    lower = tf.minimum(tf.floor(positions), last)
+    fraction = (positions - lower)[..., None]
+    lower = tf.cast(lower, tf.int32)
+    upper = tf.minimum(lower + 1, frames - 1)
+    magnitudes, phases = tf.abs(spectra), tf.math.angle(spectra)
+    magnitude = tf.gather(magnitudes, lower, batch_dims=1) * (1.0 - fraction) + tf.gather(
+        magnitudes, upper, batch_dims=1) * fraction
+    magnitude = tf.where((positions <= last)[..., None], magnitude, tf.zeros_like(magnitude))
+    # Each bin's phase advance beyond its centre frequency, wrapped to (-pi, pi],
+    # as the angle of one complex product: grappler reassociates chains of real
+    # subtractions differently with unknown shapes, and eager, graph and
+    # SavedModel outputs must match bit for bit.
+    bins = np.arange(frame_length // 2 + 1, dtype=np.float64)
+    advance = 2.0 * np.pi * bins * frame_step / frame_length
+    expected = tf.constant(advance, tf.float32)
+    rotation = tf.constant(np.exp(-1j * advance), tf.complex64)
+    cross = tf.gather(spectra, upper, batch_dims=1) * tf.math.conj(
+        tf.gather(spectra, lower, batch_dims=1)
+    )
+    deviation = tf.math.angle(cross * rotation)
+    phase = phases[:, :1, :] + tf.cumsum(expected + deviation, axis=1, exclusive=True)
+    stretched = tf.signal.inverse_stft(
+        tf.complex(magnitude * tf.cos(phase), magnitude * tf.sin(phase)),
+        frame_length, frame_step, frame_length,
+        window_fn=tf.signal.inverse_stft_window_fn(frame_step, forward_window_fn=window),
+    )
+    times = tf.cast(tf.range(tf.shape(waveforms)[1]), tf.float32)[None, :]
+    return interpolate_time(stretched, times * ratios)

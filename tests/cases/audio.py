@@ -48,6 +48,7 @@ CASES = [
     LayerCase(layers.RandomTimeShift, {"max_shift": 0.3, "seed": 2}, **WAVEFORM),
     LayerCase(layers.RandomTimeShift, {"rollover": True}, id="RandomTimeShift-rollover", **WAVEFORM),
     LayerCase(layers.RandomSpeed, {"min_rate": 0.8, "max_rate": 1.25}, **WAVEFORM),
+    LayerCase(layers.RandomPitchShift, {"frame_length": 64, "frame_step": 16, "seed": 3}, **WAVEFORM),
 ]
 
 CASES.append(LayerCase(

@@ -3,13 +3,20 @@
 from keras_augment.layers.audio.base import SpectrogramAugmentation, WaveformAugmentation
 from keras_augment.layers.audio.masking import FrequencyMasking, TimeMasking, TimeWarp
 from keras_augment.layers.audio.spec_augment import POLICIES, SpecAugment
-from keras_augment.layers.audio.waveform import RandomGain, RandomNoise, RandomSpeed, RandomTimeShift
+from keras_augment.layers.audio.waveform import (
+    RandomGain,
+    RandomNoise,
+    RandomPitchShift,
+    RandomSpeed,
+    RandomTimeShift,
+)
 
 __all__ = [
     "FrequencyMasking",
     "POLICIES",
     "RandomGain",
     "RandomNoise",
+    "RandomPitchShift",
     "RandomSpeed",
     "RandomTimeShift",
     "SpecAugment",

@@ -1,10 +1,10 @@
-"""Waveform layers: RandomGain, RandomNoise, RandomTimeShift, RandomSpeed."""
+"""Waveform layers: RandomGain, RandomNoise, RandomTimeShift, RandomSpeed, RandomPitchShift."""
 
 import keras
 import tensorflow as tf
 
 from keras_augment.layers.arguments import check_unit_interval
-from keras_augment.layers.audio.base import WaveformAugmentation, check_range
+from keras_augment.layers.audio.base import WaveformAugmentation, check_count, check_range
 from keras_augment.ops import audio as audio_ops
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -161,3 +161,58 @@ class RandomSpeed(WaveformAugmentation):
 
     def transform_images(self, images, transformation):
         return audio_ops.change_speed(images, transformation["rates"])
+
+
+@keras.saving.register_keras_serializable(package="keras_augment")
+class RandomPitchShift(WaveformAugmentation):
+    """Shifts pitch by a uniform number of semitones, keeping length and tempo.
+
+    A batched phase vocoder stretches each waveform in time, then resampling
+    brings it back to its length, so every frequency is multiplied by
+    `2 ** (semitones / 12)` while the duration stays the same.
+
+    Args:
+        min_semitones: lowest shift in semitones (negative lowers the pitch).
+        max_semitones: highest shift in semitones.
+        frame_length: STFT window in samples (longer: finer frequencies).
+        frame_step: STFT hop in samples.
+        seed: integer seed of the layer's own random draws.
+        **kwargs: base layer arguments such as `name`.
+
+    Input shape:
+        `(B, T)` or a single `(T,)` waveform; or a dict with an "audio" key.
+
+    Output shape:
+        Same as the input, in the compute dtype.
+
+    Example:
+
+    >>> layer = keras_augment.layers.RandomPitchShift(-2.0, 2.0)
+    >>> layer(tf.ones([2, 16000]), seed=0).shape
+    TensorShape([2, 16000])
+    """
+
+    def __init__(self, min_semitones=-2.0, max_semitones=2.0, frame_length=512, frame_step=128,
+                 seed=None, **kwargs):
+        super().__init__(seed=seed, **kwargs)
+        self.min_semitones, self.max_semitones = check_range(
+            min_semitones, max_semitones, ("min_semitones", "max_semitones"), self._owner
+        )
+        self.frame_length = check_count(frame_length, "frame_length", self._owner, minimum=2)
+        self.frame_step = check_count(frame_step, "frame_step", self._owner, minimum=1)
+        if self.frame_step > self.frame_length:
+            raise ValueError(
+                f"{self._owner}: `frame_step` must be <= `frame_length`; received "
+                f"frame_step={frame_step!r}, frame_length={frame_length!r}."
+            )
+
+    def sample_parameters(self, sampler, images_shape):
+        return {"semitones": sampler.uniform(images_shape[:1], self.min_semitones, self.max_semitones)}
+
+    def transform_images(self, images, transformation):
+        largest = max(abs(self.min_semitones), abs(self.max_semitones))
+        shifted = audio_ops.pitch_shift(
+            tf.cast(images, tf.float32), transformation["semitones"], largest,
+            self.frame_length, self.frame_step,
+        )
+        return tf.cast(shifted, images.dtype)

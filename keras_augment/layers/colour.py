@@ -265,4 +265,4 @@ class RandomColorDegeneration(BaseAugmentation):
         return {"factor": sampler.uniform([images_shape[0]], *self.factor)}
 
     def transform_images(self, images, transformation):
-        return colour.enhance_color(images, 1.0 - transformation["factor"], self.value_range)
+        return colour.degenerate_color(images, transformation["factor"], self.value_range)

@@ -50,7 +50,7 @@ class RandomSharpness(BaseAugmentation):
         return {"factor": sampler.uniform([images_shape[0]], *self.factor)}
 
     def transform_images(self, images, transformation):
-        return filters.sharpness(images, 2.0 * transformation["factor"], self.value_range)
+        return filters.sharpness(images, transformation["factor"], self.value_range, scale=2.0)
 
 
 def _kernel_sizes(kernel_size, owner):
@@ -125,7 +125,8 @@ class RandomGaussianBlur(BaseAugmentation):
     def sample_parameters(self, sampler, images_shape):
         batch_size = images_shape[0]
         apply = probability_flags(sampler, batch_size, self.factor)
-        sigmas = sampler.uniform([batch_size, 2], *self.sigma) + 1e-6
+        # Keras adds 1e-6 to avoid a zero width; shifting the bounds keeps it one op.
+        sigmas = sampler.uniform([batch_size, 2], self.sigma[0] + 1e-6, self.sigma[1] + 1e-6)
         return {"apply": apply, "sigma": sigmas}
 
     def transform_images(self, images, transformation):

@@ -107,7 +107,9 @@ class RandomGaussianNoise(BaseAugmentation):
     def sample_parameters(self, sampler, images_shape):
         batch_size = images_shape[0]
         low, high = self.value_range
-        stddev = sampler.uniform([batch_size], *self.stddev) * (high - low)
+        # Scaled bounds rather than scaling the draw: graph optimizers fold
+        # constant multiplication chains, which would change the rounding.
+        stddev = sampler.uniform([batch_size], *(s * (high - low) for s in self.stddev))
         channels = images_shape[3] if self.per_channel else 1
         noise_shape = tf.stack([batch_size, images_shape[1], images_shape[2], channels])
         # Noise is a per-sample parameter like any other: drawn here, statelessly.

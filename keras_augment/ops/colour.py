@@ -57,6 +57,11 @@ def enhance_color(images, factors, value_range):
     return clip(blend(grayscale(images), images, factors), value_range)
 
 
+def degenerate_color(images, factors, value_range):
+    """Keras `RandomColorDegeneration`: `enhance_color` with factor `1 - factors`."""
+    return clip(blend(images, grayscale(images), factors), value_range)
+
+
 def enhance_brightness(images, factors, value_range):
     """`ImageEnhance.Brightness`: blend towards black (the range's low end)."""
     low = value_range[0]

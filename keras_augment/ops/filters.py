@@ -47,22 +47,28 @@ def gaussian_blur(images, sigmas, kernel_size):
 def smooth(images):
     """PIL's `ImageFilter.SMOOTH` (3x3, centre weight 5, total 13); the
     one-pixel border keeps its values as PIL's filters do."""
-    rows = images[:, :-2] + images[:, 1:-1] + images[:, 2:]
-    box = rows[:, :, :-2] + rows[:, :, 1:-1] + rows[:, :, 2:]
-    centre = images[:, 1:-1, 1:-1]
-    inner = (box + 4.0 * centre) / 13.0
+    # A convolution rather than a sum of shifted slices: graph optimizers
+    # regroup chains of adds, which would make graph and eager results differ.
+    kernel = tf.constant([[1.0, 1.0, 1.0], [1.0, 5.0, 1.0], [1.0, 1.0, 1.0]]) / 13.0
+    channels = tf.shape(images)[-1]
+    kernel = tf.tile(tf.cast(kernel, images.dtype)[:, :, None, None], [1, 1, channels, 1])
+    inner = tf.nn.depthwise_conv2d(images, kernel, [1, 1, 1, 1], "VALID")
     # Rebuild the full image: interior from `inner`, border from the input.
     middle = tf.concat([images[:, 1:-1, :1], inner, images[:, 1:-1, -1:]], axis=2)
     return tf.concat([images[:, :1], middle, images[:, -1:]], axis=1)
 
 
-def sharpness(images, factors, value_range):
+def sharpness(images, factors, value_range, scale=1.0):
     """`ImageEnhance.Sharpness`: blend with the smoothed image (0 = smooth,
-    1 = original, 2 = sharpened twice as much)."""
+    1 = original, 2 = sharpened twice as much). The factors are multiplied by
+    `scale` (Keras's layer uses 2) after they are broadcast, which keeps graph
+    optimizers from refolding the multiplication into how they were drawn."""
     height, width = images.shape[1], images.shape[2]
     if height is not None and width is not None and (height < 3 or width < 3):
         return images  # PIL leaves images smaller than the kernel unchanged.
-    return clip(blend(smooth(images), images, factors), value_range)
+    smoothed = smooth(images)
+    weights = tf.reshape(tf.cast(factors, images.dtype), [-1, 1, 1, 1]) * scale
+    return clip(smoothed + weights * (images - smoothed), value_range)
 
 
 def jpeg_quality(images, qualities, value_range):

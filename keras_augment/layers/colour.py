@@ -11,6 +11,7 @@ import tensorflow as tf
 from keras_augment.layers.arguments import standardize_factor
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.ops import colour
+from keras_augment.ops.compiled import compiled
 
 # Keras's `epsilon()`, used by RandomSaturation's factor mapping.
 _EPSILON = 1e-7
@@ -83,7 +84,7 @@ class RandomSaturation(BaseAugmentation):
         return {"factor": saturation_multipliers(sampler, images_shape[0], self.factor)}
 
     def transform_images(self, images, transformation):
-        return colour.saturation(images, transformation["factor"], self.value_range)
+        return compiled(colour.saturation)(images, transformation["factor"], self.value_range)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -123,7 +124,7 @@ class RandomHue(BaseAugmentation):
         return {"factor": hue_deltas(sampler, images_shape[0], self.factor)}
 
     def transform_images(self, images, transformation):
-        return colour.hue(images, transformation["factor"], self.value_range)
+        return compiled(colour.hue)(images, transformation["factor"], self.value_range)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -214,16 +215,21 @@ class RandomColorJitter(BaseAugmentation):
         return parameters
 
     def transform_images(self, images, transformation):
-        value_range = self.value_range
-        if "brightness" in transformation:
-            images = colour.brightness(images, transformation["brightness"], value_range)
-        if "contrast" in transformation:
-            images = colour.contrast(images, transformation["contrast"], value_range)
-        if "saturation" in transformation:
-            images = colour.saturation(images, transformation["saturation"], value_range)
-        if "hue" in transformation:
-            images = colour.hue(images, transformation["hue"], value_range)
-        return images
+        parts = [transformation.get(key) for key in ("brightness", "contrast", "saturation", "hue")]
+        return compiled(_jitter)(images, *parts, self.value_range)
+
+
+def _jitter(images, brightness, contrast, saturation, hue, value_range):
+    """RandomColorJitter's kernel; None skips a part."""
+    if brightness is not None:
+        images = colour.brightness(images, brightness, value_range)
+    if contrast is not None:
+        images = colour.contrast(images, contrast, value_range)
+    if saturation is not None:
+        images = colour.saturation(images, saturation, value_range)
+    if hue is not None:
+        images = colour.hue(images, hue, value_range)
+    return images
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -265,4 +271,4 @@ class RandomColorDegeneration(BaseAugmentation):
         return {"factor": sampler.uniform([images_shape[0]], *self.factor)}
 
     def transform_images(self, images, transformation):
-        return colour.degenerate_color(images, transformation["factor"], self.value_range)
+        return compiled(colour.degenerate_color)(images, transformation["factor"], self.value_range)

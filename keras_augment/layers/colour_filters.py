@@ -9,6 +9,7 @@ from keras_augment.layers.arguments import _is_number, standardize_factor
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.colour_pixel import probability_flags
 from keras_augment.ops import colour, filters
+from keras_augment.ops.compiled import compiled
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -50,7 +51,7 @@ class RandomSharpness(BaseAugmentation):
         return {"factor": sampler.uniform([images_shape[0]], *self.factor)}
 
     def transform_images(self, images, transformation):
-        return filters.sharpness(images, transformation["factor"], self.value_range, scale=2.0)
+        return compiled(filters.sharpness)(images, transformation["factor"], self.value_range, 2.0)
 
 
 def _kernel_sizes(kernel_size, owner):
@@ -130,9 +131,15 @@ class RandomGaussianBlur(BaseAugmentation):
         return {"apply": apply, "sigma": sigmas}
 
     def transform_images(self, images, transformation):
-        blurred = filters.gaussian_blur(images, transformation["sigma"], self.kernel_size)
-        apply = tf.reshape(transformation["apply"], [-1, 1, 1, 1])
-        return colour.clip(tf.where(apply, blurred, images), self.value_range)
+        return compiled(_blur_where)(
+            images, transformation["apply"], transformation["sigma"], self.kernel_size, self.value_range
+        )
+
+
+def _blur_where(images, flags, sigmas, kernel_size, value_range):
+    blurred = filters.gaussian_blur(images, sigmas, kernel_size)
+    flags = tf.reshape(flags, [-1, 1, 1, 1])
+    return colour.clip(tf.where(flags, blurred, images), value_range)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")

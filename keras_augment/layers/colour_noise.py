@@ -6,6 +6,7 @@ import tensorflow as tf
 from keras_augment.layers.arguments import _is_number, standardize_factor
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.ops import colour
+from keras_augment.ops.compiled import compiled
 
 
 def _positive_range(value, owner, name):
@@ -63,7 +64,7 @@ class RandomGamma(BaseAugmentation):
         return {"gamma": sampler.uniform([images_shape[0]], *self.factor)}
 
     def transform_images(self, images, transformation):
-        return colour.gamma(images, transformation["gamma"], self.value_range)
+        return compiled(colour.gamma)(images, transformation["gamma"], self.value_range)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -117,8 +118,11 @@ class RandomGaussianNoise(BaseAugmentation):
         return {"noise": noise * stddev[:, None, None, None]}
 
     def transform_images(self, images, transformation):
-        noise = tf.cast(transformation["noise"], images.dtype)
-        return colour.clip(images + noise, self.value_range)
+        return compiled(_add_noise)(images, transformation["noise"], self.value_range)
+
+
+def _add_noise(images, noise, value_range):
+    return colour.clip(images + tf.cast(noise, images.dtype), value_range)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -154,4 +158,4 @@ class RandomChannelShuffle(BaseAugmentation):
         return {"permutation": tf.argsort(keys, axis=-1)}
 
     def transform_images(self, images, transformation):
-        return colour.channel_shuffle(images, transformation["permutation"])
+        return compiled(colour.channel_shuffle)(images, transformation["permutation"])

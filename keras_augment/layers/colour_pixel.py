@@ -8,10 +8,20 @@ import tensorflow as tf
 from keras_augment.layers.arguments import _is_number, standardize_factor
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.ops import colour
+from keras_augment.ops.compiled import compiled
 
 
 def _where_sample(flags, applied, original):
     return tf.where(tf.reshape(flags, [-1, 1, 1, 1]), applied, original)
+
+
+def _grayscale_where(images, flags):
+    gray = tf.broadcast_to(colour.grayscale(images), tf.shape(images))
+    return _where_sample(flags, gray, images)
+
+
+def _invert_where(images, flags, value_range):
+    return _where_sample(flags, colour.invert(images, value_range), images)
 
 
 def probability_flags(sampler, batch_size, factor):
@@ -60,8 +70,7 @@ class RandomGrayscale(BaseAugmentation):
         return {"apply": sampler.bernoulli([images_shape[0]], self.factor)}
 
     def transform_images(self, images, transformation):
-        gray = tf.broadcast_to(colour.grayscale(images), tf.shape(images))
-        return _where_sample(transformation["apply"], gray, images)
+        return compiled(_grayscale_where)(images, transformation["apply"])
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -100,8 +109,7 @@ class RandomInvert(BaseAugmentation):
         return {"apply": probability_flags(sampler, images_shape[0], self.factor)}
 
     def transform_images(self, images, transformation):
-        inverted = colour.invert(images, self.value_range)
-        return _where_sample(transformation["apply"], inverted, images)
+        return compiled(_invert_where)(images, transformation["apply"], self.value_range)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -144,7 +152,7 @@ class RandomPosterization(BaseAugmentation):
         return {"bits": sampler.integers([images_shape[0]], low, high)}
 
     def transform_images(self, images, transformation):
-        return colour.posterize(images, transformation["bits"], self.value_range)
+        return compiled(colour.posterize)(images, transformation["bits"], self.value_range)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -196,7 +204,7 @@ class Solarization(BaseAugmentation):
         return {"additions": additions, "thresholds": thresholds}
 
     def transform_images(self, images, transformation):
-        return colour.solarize(
+        return compiled(colour.solarize)(
             images, transformation["thresholds"], self.value_range, transformation["additions"]
         )
 
@@ -232,7 +240,7 @@ class AutoContrast(BaseAugmentation):
         super().__init__(value_range=value_range, **kwargs)
 
     def transform_images(self, images, transformation):
-        return colour.autocontrast(images, self.value_range)
+        return compiled(colour.autocontrast)(images, self.value_range)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -274,4 +282,4 @@ class Equalization(BaseAugmentation):
         self.bins = bins
 
     def transform_images(self, images, transformation):
-        return colour.equalize(images, self.value_range, self.bins)
+        return compiled(colour.equalize)(images, self.value_range, self.bins)

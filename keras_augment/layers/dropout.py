@@ -12,6 +12,7 @@ from keras_augment.layers.arguments import _is_number, standardize_factor
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.colour_pixel import probability_flags
 from keras_augment.ops import dropout
+from keras_augment.ops.compiled import compiled
 
 CONSTANT = "constant"
 GAUSSIAN_NOISE = "gaussian_noise"
@@ -19,7 +20,9 @@ FILL_MODES = (CONSTANT, GAUSSIAN_NOISE)
 
 
 class _DropoutAugmentation(BaseAugmentation):
-    """Shared plumbing: subclasses implement `drop_masks(images_shape, transformation)`."""
+    """Shared plumbing: subclasses set `fill_kernel`, an `ops.dropout.fill_*`
+    function, and implement `mask_arguments(transformation)`, the arguments it
+    takes between the images and the fill."""
 
     def _check_fill(self, fill_mode, fill_value, mask_fill_value):
         if fill_mode not in FILL_MODES:
@@ -49,14 +52,13 @@ class _DropoutAugmentation(BaseAugmentation):
         return self.fill_value
 
     def transform_images(self, images, transformation):
-        masks = self.drop_masks(tf.shape(images), transformation)
-        return dropout.fill_masked(images, masks, self._fill(transformation))
+        arguments = self.mask_arguments(transformation)
+        return compiled(self.fill_kernel)(images, *arguments, self._fill(transformation))
 
     def transform_segmentation_masks(self, masks, transformation):
         if self.mask_fill_value is None:
             return masks
-        dropped = self.drop_masks(tf.shape(masks), transformation)
-        return dropout.fill_masked(masks, dropped, self.mask_fill_value)
+        return self.fill_kernel(masks, *self.mask_arguments(transformation), self.mask_fill_value)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -146,10 +148,10 @@ class RandomErasing(_DropoutAugmentation):
             tf.constant(self.fill_value, tf.float32), self.value_range[0], self.value_range[1]
         )
 
-    def drop_masks(self, images_shape, transformation):
-        return dropout.rectangle_masks(
-            images_shape[1], images_shape[2], transformation["boxes"], transformation["apply"][:, None]
-        )
+    fill_kernel = staticmethod(dropout.fill_rectangles)
+
+    def mask_arguments(self, transformation):
+        return transformation["boxes"], transformation["apply"][:, None]
 
 
 def _hole_counts(num_holes, owner):
@@ -251,10 +253,10 @@ class RandomCutout(_DropoutAugmentation):
             parameters["noise"] = self._noise(sampler, images_shape)
         return parameters
 
-    def drop_masks(self, images_shape, transformation):
-        return dropout.rectangle_masks(
-            images_shape[1], images_shape[2], transformation["boxes"], transformation["active"]
-        )
+    fill_kernel = staticmethod(dropout.fill_rectangles)
+
+    def mask_arguments(self, transformation):
+        return transformation["boxes"], transformation["active"]
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -338,12 +340,8 @@ class GridMask(_DropoutAugmentation):
             parameters["noise"] = self._noise(sampler, images_shape)
         return parameters
 
-    def drop_masks(self, images_shape, transformation):
-        return dropout.grid_masks(
-            images_shape[1],
-            images_shape[2],
-            transformation["unit_size"],
-            transformation["ratio"],
-            transformation["angle"],
-            transformation["offset"],
-        )
+    fill_kernel = staticmethod(dropout.fill_grid)
+
+    def mask_arguments(self, transformation):
+        keys = ("unit_size", "ratio", "angle", "offset")
+        return tuple(transformation[key] for key in keys)

@@ -77,6 +77,19 @@ def fill_masked(images, masks, fill):
     return tf.where(masks, fill, images)
 
 
+def fill_rectangles(images, boxes, active, fill):
+    """`fill_masked` with `rectangle_masks` of the images' size."""
+    shape = tf.shape(images)
+    return fill_masked(images, rectangle_masks(shape[1], shape[2], boxes, active), fill)
+
+
+def fill_grid(images, unit_sizes, ratios, angles, offsets, fill):
+    """`fill_masked` with `grid_masks` of the images' size."""
+    shape = tf.shape(images)
+    masks = grid_masks(shape[1], shape[2], unit_sizes, ratios, angles, offsets)
+    return fill_masked(images, masks, fill)
+
+
 def full_turn(fraction):
     """A fraction of a full turn in radians."""
     return fraction * 2.0 * math.pi

@@ -47,12 +47,11 @@ def gaussian_blur(images, sigmas, kernel_size):
 def smooth(images):
     """PIL's `ImageFilter.SMOOTH` (3x3, centre weight 5, total 13); the
     one-pixel border keeps its values as PIL's filters do."""
-    # A convolution rather than a sum of shifted slices: graph optimizers
-    # regroup chains of adds, which would make graph and eager results differ.
-    kernel = tf.constant([[1.0, 1.0, 1.0], [1.0, 5.0, 1.0], [1.0, 1.0, 1.0]]) / 13.0
-    channels = tf.shape(images)[-1]
-    kernel = tf.tile(tf.cast(kernel, images.dtype)[:, :, None, None], [1, 1, channels, 1])
-    inner = tf.nn.depthwise_conv2d(images, kernel, [1, 1, 1, 1], "VALID")
+    # Shifted slices rather than a depthwise convolution: under XLA on CPU
+    # the slices fuse into one pass, the convolution is ten times slower.
+    rows = images[:, :-2] + images[:, 1:-1] + images[:, 2:]
+    box = rows[:, :, :-2] + rows[:, :, 1:-1] + rows[:, :, 2:]
+    inner = (box + 4.0 * images[:, 1:-1, 1:-1]) * (1.0 / 13.0)
     # Rebuild the full image: interior from `inner`, border from the input.
     middle = tf.concat([images[:, 1:-1, :1], inner, images[:, 1:-1, -1:]], axis=2)
     return tf.concat([images[:, :1], middle, images[:, -1:]], axis=1)

@@ -170,14 +170,14 @@ def equalize(images, value_range, bins=256):
     batch_size, channels = shape[0], shape[3]
     pixels = tf.clip_by_value(to_unit_scale(images, value_range), 0.0, 255.0)
     indices = tf.cast(pixels * ((bins - 1) / 255.0), tf.int32)
-    # One histogram per (image, channel): offset each pair into its own bins.
+    # One histogram per (image, channel) row; a static bin count keeps it
+    # XLA-compilable when the batch size is only known at run time.
+    rows = tf.reshape(tf.transpose(indices, [0, 3, 1, 2]), [batch_size * channels, -1])
+    histograms = tf.math.bincount(rows, minlength=bins, maxlength=bins, dtype=tf.int32, axis=-1)
     offsets = (
         tf.range(batch_size)[:, None, None, None] * channels
         + tf.range(channels)[None, None, None, :]
     ) * bins
-    flat = tf.reshape(indices + offsets, [-1])
-    histograms = tf.math.bincount(flat, minlength=batch_size * channels * bins, dtype=tf.int32)
-    histograms = tf.reshape(histograms, [batch_size * channels, bins])
     total = tf.reduce_sum(histograms, axis=-1, keepdims=True)
     # PIL drops the count of the last non-empty bin from the step.
     positions = tf.range(bins)[None, :]

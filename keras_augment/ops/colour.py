@@ -173,7 +173,10 @@ def equalize(images, value_range, bins=256):
     # One histogram per (image, channel) row; a static bin count keeps it
     # XLA-compilable when the batch size is only known at run time.
     rows = tf.reshape(tf.transpose(indices, [0, 3, 1, 2]), [batch_size * channels, -1])
-    histograms = tf.math.bincount(rows, minlength=bins, maxlength=bins, dtype=tf.int32, axis=-1)
+    # The raw op takes the bin count as a constant; `tf.math.bincount` derives it from the data.
+    histograms = tf.raw_ops.DenseBincount(
+        input=rows, size=tf.constant(bins, tf.int32), weights=tf.zeros([0], tf.int32)
+    )
     offsets = (
         tf.range(batch_size)[:, None, None, None] * channels
         + tf.range(channels)[None, None, None, :]

@@ -22,7 +22,8 @@ from keras_augment.layers.colour_pixel import (
     RandomPosterization,
     Solarization,
 )
-from keras_augment.layers.dropout import GridMask, RandomCutout, RandomErasing
+from keras_augment.layers.dropout import RandomCutout, RandomErasing
+from keras_augment.layers.dropout_grid import GridMask
 from keras_augment.layers.flip import RandomFlip
 from keras_augment.layers.pipeline import Pipeline
 

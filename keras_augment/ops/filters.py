@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from keras_augment.ops.colour import blend, clip, from_unit_scale, to_unit_scale
+from keras_augment.ops.colour import clip, from_unit_scale, to_unit_scale
 
 
 def gaussian_kernels(sigmas, size):

@@ -65,6 +65,14 @@ def test_solarize_addition_brightens_and_clips_first():
     _assert_close(ours, np.where(brightened < 128, brightened, 255 - brightened), 0)
 
 
+def test_solarize_add_matches_numpy():
+    images = _images()
+    additions = np.array([0, 40, 110, -30])
+    ours = colour.solarize_add(tf.constant(images, tf.float32), additions, RANGE)
+    added = np.clip(images + additions[:, None, None, None], 0, 255)
+    _assert_close(ours, np.where(images < 128, added, images), 0)
+
+
 @pytest.mark.parametrize("shape", [(4, 10, 9, 3), (3, 16, 16, 1)])
 def test_equalize_matches_pil(shape):
     images = _images(shape)

@@ -146,6 +146,14 @@ def solarize(images, thresholds, value_range, additions=None):
     return from_unit_scale(solarized, value_range)
 
 
+def solarize_add(images, additions, value_range, threshold=128.0):
+    """AutoAugment's SolarizeAdd: add `additions` [B] (0..255 scale) to the
+    pixels below `threshold` and clip; brighter pixels are kept."""
+    pixels = to_unit_scale(images, value_range)
+    added = tf.clip_by_value(pixels + per_sample(additions, images), 0.0, 255.0)
+    return from_unit_scale(tf.where(pixels < threshold, added, pixels), value_range)
+
+
 def autocontrast(images, value_range):
     """Stretch each channel of each image to the full range (no cutoff).
 

@@ -19,6 +19,7 @@ def compiled(kernel):
     """`kernel` wrapped in `tf.function(jit_compile=True)`, cached by identity."""
     function = _COMPILED.get(kernel)
     if function is None:
-        function = tf.function(kernel, jit_compile=True)
+        # The kernels have no tensor-dependent Python control flow: no autograph.
+        function = tf.function(kernel, jit_compile=True, autograph=False)
         _COMPILED[kernel] = function
     return function

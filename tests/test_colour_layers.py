@@ -216,3 +216,13 @@ def test_gamma_brightens_below_one():
     darker = layer.apply_transformation(x, {"gamma": tf.constant([2.0])})
     brighter = layer.apply_transformation(x, {"gamma": tf.constant([0.5])})
     assert np.all(np.asarray(brighter) > 64) and np.all(np.asarray(darker) < 64)
+
+
+def test_hue_shift_sign_is_a_fair_coin_per_sample():
+    red = np.zeros((3000, 1, 1, 3), "float32")
+    red[..., 0] = 200.0
+    out = np.asarray(layers.RandomHue((0.3, 0.3), seed=0)(red, seed=6))
+    # +0.15 of a turn moves red towards green, -0.15 towards blue.
+    towards_green = np.sum(out[:, 0, 0, 1] > out[:, 0, 0, 2])
+    assert _chi_square_p([towards_green, 3000 - towards_green], [0.5, 0.5]) > 1e-3
+    assert 0 < towards_green < 3000

@@ -117,3 +117,12 @@ def test_gaussian_noise_fill_stays_in_range():
 def test_bad_arguments_raise_value_error_naming_the_layer(build, message):
     with pytest.raises(ValueError, match=message):
         build()
+
+
+def test_cutout_hole_counts_are_uniform_per_sample():
+    x = np.ones((3000, 8, 8, 1), "float32")
+    active = layers.RandomCutout(0.2, 0.2, num_holes=(1, 3), seed=0).get_random_transformation(x, seed=4)["active"]
+    counts = np.asarray(active).sum(axis=1)
+    frequencies = [np.sum(counts == n) for n in (1, 2, 3)]
+    assert sum(frequencies) == 3000
+    assert chisquare(frequencies, [1000] * 3).pvalue > 1e-3

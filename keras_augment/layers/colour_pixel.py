@@ -282,4 +282,5 @@ class Equalization(BaseAugmentation):
         self.bins = bins
 
     def transform_images(self, images, transformation):
-        return compiled(colour.equalize)(images, self.value_range, self.bins)
+        tables, indices = compiled(colour.equalization_tables)(images, self.value_range, self.bins)
+        return tf.gather(tables, indices)

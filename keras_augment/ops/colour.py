@@ -174,6 +174,15 @@ def equalize(images, value_range, bins=256):
     With `bins=256` this is PIL's lookup table exactly; fewer bins group
     neighbouring levels the way Keras `Equalization` does.
     """
+    tables, indices = equalization_tables(images, value_range, bins)
+    return tf.gather(tables, indices)
+
+
+def equalization_tables(images, value_range, bins=256):
+    """The two halves of `equalize`: flat lookup tables `[B * C * bins]` (in
+    `value_range`) and each pixel's index into them. Gathering is faster as
+    a plain TensorFlow op than under XLA on CPU, so layers compile this part
+    only."""
     shape = tf.shape(images)
     batch_size, channels = shape[0], shape[3]
     pixels = tf.clip_by_value(to_unit_scale(images, value_range), 0.0, 255.0)
@@ -199,9 +208,8 @@ def equalize(images, value_range, bins=256):
     safe_step = tf.maximum(step, 1)
     table = tf.minimum((step // 2 + before) // safe_step, bins - 1)
     table = tf.where(step > 0, table, positions)
-    table = tf.cast(table, images.dtype) * (255.0 / (bins - 1))
-    equalized = tf.gather(tf.reshape(table, [-1]), indices + offsets)
-    return from_unit_scale(equalized, value_range)
+    table = from_unit_scale(tf.cast(table, images.dtype) * (255.0 / (bins - 1)), value_range)
+    return tf.reshape(table, [-1]), indices + offsets
 
 
 def gamma(images, gammas, value_range, gains=None):

@@ -16,6 +16,28 @@ from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.brightness import RandomBrightness
 from keras_augment.layers.contrast import RandomContrast
 from keras_augment.layers.crop import CenterCrop, RandomCrop, RandomResizedCrop
+from keras_augment.layers.colour import (
+    RandomColorDegeneration,
+    RandomColorJitter,
+    RandomHue,
+    RandomSaturation,
+)
+from keras_augment.layers.colour_filters import (
+    RandomGaussianBlur,
+    RandomJpegQuality,
+    RandomSharpness,
+)
+from keras_augment.layers.colour_noise import RandomChannelShuffle, RandomGamma, RandomGaussianNoise
+from keras_augment.layers.colour_pixel import (
+    AutoContrast,
+    Equalization,
+    RandomGrayscale,
+    RandomInvert,
+    RandomPosterization,
+    Solarization,
+)
+from keras_augment.layers.dropout import RandomCutout, RandomErasing
+from keras_augment.layers.dropout_grid import GridMask
 from keras_augment.layers.flip import RandomFlip
 from keras_augment.layers.perspective import RandomPerspective
 from keras_augment.layers.pipeline import Pipeline
@@ -32,25 +54,43 @@ from keras_augment.layers.text import (
 )
 
 __all__ = [
+    "AutoContrast",
     "BaseAugmentation",
     "CenterCrop",
     "EDA",
+    "Equalization",
     "FrequencyMasking",
+    "GridMask",
     "Pipeline",
     "RandomAffine",
     "RandomApply",
     "RandomBrightness",
+    "RandomChannelShuffle",
     "RandomCharacterNoise",
     "RandomChoice",
+    "RandomColorDegeneration",
+    "RandomColorJitter",
     "RandomContrast",
     "RandomCrop",
+    "RandomCutout",
+    "RandomErasing",
     "RandomFlip",
     "RandomGain",
+    "RandomGamma",
+    "RandomGaussianBlur",
+    "RandomGaussianNoise",
+    "RandomGrayscale",
+    "RandomHue",
+    "RandomInvert",
+    "RandomJpegQuality",
     "RandomNoise",
     "RandomPerspective",
     "RandomPitchShift",
+    "RandomPosterization",
     "RandomResizedCrop",
     "RandomRotation",
+    "RandomSaturation",
+    "RandomSharpness",
     "RandomShear",
     "RandomSpeed",
     "RandomTimeShift",
@@ -60,6 +100,7 @@ __all__ = [
     "RandomWordSwap",
     "RandomZoom",
     "Resizing",
+    "Solarization",
     "SpecAugment",
     "SynonymReplacement",
     "TimeMasking",

@@ -84,8 +84,8 @@ class _ShardWriter:
 
 
 def _generate(generator, labels, seed):
-    if hasattr(generator, "generate"):
-        return generator.generate(labels, seed=seed)
+    if hasattr(generator, "generate"):  # a keras_augment.models generative model
+        return generator.generate(int(tf.shape(labels)[0]), labels=labels, seed=seed)
     return generator(labels, seed)
 
 
@@ -114,7 +114,7 @@ def expand(
         path: output folder (created; must be empty unless `overwrite`).
         factor: integer >= 1, total samples over original samples.
         augmenter: keras_augment layer or Pipeline, or None.
-        generator: None, an object with `generate(labels, seed=...)` or a
+        generator: None, a model with `generate(n, labels=..., seed=...)` or a
             callable `generator(labels, seed)` returning images `[n, H, W, C]`
             in the same value range as `ds` (cast to its dtype).
         synthetic_fraction: share of the extra rounds that are synthetic;

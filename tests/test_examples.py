@@ -14,7 +14,7 @@ def test_every_workflow_has_an_example():
     expected = {
         "tf_data_pipeline.py", "in_model_augmentation.py", "detection_boxes.py",
         "segmentation_masks.py", "generative_augmentation.py", "low_data_classification.py",
-        "serving.py",
+        "serving.py", "text_augmentation.py", "audio_augmentation.py",
     }
     assert expected <= set(SCRIPTS)
 

@@ -33,7 +33,7 @@ def main(argv=None):
     vectorize = keras.layers.TextVectorization(max_tokens=200, output_mode="multi_hot")
     vectorize.adapt(texts)
     model = keras.Sequential([keras.Input((vectorize.vocabulary_size(),)), keras.layers.Dense(1)])
-    model.compile("adam", keras.losses.BinaryCrossentropy(from_logits=True), metrics=["accuracy"])
+    model.compile(keras.optimizers.Adam(0.05), keras.losses.BinaryCrossentropy(from_logits=True), metrics=["accuracy"])
     pairs = batches.map(lambda e: (vectorize(e["text"]), e["labels"])).repeat(1 if args.fast else 30)
     model.fit(pairs, verbose=0)
     _, accuracy = model.evaluate(vectorize(texts), labels, verbose=0)

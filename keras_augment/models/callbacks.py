@@ -49,6 +49,14 @@ class SampleGrid(keras.callbacks.Callback):
         self.columns = int(columns)
         self.rows = rows
         self.seed = seed
+        if log_dir is not None:
+            try:
+                import tensorboard  # noqa: F401  (tf.summary.image needs it)
+            except ImportError as error:
+                raise ValueError(
+                    "SampleGrid: `log_dir` needs the tensorboard package; "
+                    "install it (pip install tensorboard) or pass log_dir=None."
+                ) from error
         self.log_dir = log_dir
         self.scale = int(scale)
         self.written = []

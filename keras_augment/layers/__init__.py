@@ -1,5 +1,6 @@
 """Augmentation layers. Every class exported here follows `BaseAugmentation`."""
 
+from keras_augment.layers.affine import RandomRotation, RandomTranslation, RandomZoom
 from keras_augment.layers.audio import (
     FrequencyMasking,
     RandomGain,
@@ -12,9 +13,15 @@ from keras_augment.layers.audio import (
 )
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.brightness import RandomBrightness
+from keras_augment.layers.contrast import RandomContrast
+from keras_augment.layers.crop import CenterCrop, RandomCrop, RandomResizedCrop
 from keras_augment.layers.flip import RandomFlip
 from keras_augment.layers.generative import GenerativeAugment
+from keras_augment.layers.perspective import RandomPerspective
 from keras_augment.layers.pipeline import Pipeline
+from keras_augment.layers.probability import RandomApply, RandomChoice
+from keras_augment.layers.resizing import Resizing
+from keras_augment.layers.shear_affine import RandomAffine, RandomShear
 from keras_augment.layers.text import (
     EDA,
     RandomCharacterNoise,
@@ -26,20 +33,33 @@ from keras_augment.layers.text import (
 
 __all__ = [
     "BaseAugmentation",
+    "CenterCrop",
     "EDA",
     "FrequencyMasking",
     "GenerativeAugment",
     "Pipeline",
+    "RandomAffine",
+    "RandomApply",
     "RandomBrightness",
     "RandomCharacterNoise",
+    "RandomChoice",
+    "RandomContrast",
+    "RandomCrop",
     "RandomFlip",
     "RandomGain",
     "RandomNoise",
+    "RandomPerspective",
+    "RandomResizedCrop",
+    "RandomRotation",
+    "RandomShear",
     "RandomSpeed",
     "RandomTimeShift",
+    "RandomTranslation",
     "RandomWordDeletion",
     "RandomWordInsertion",
     "RandomWordSwap",
+    "RandomZoom",
+    "Resizing",
     "SpecAugment",
     "SynonymReplacement",
     "TimeMasking",

@@ -9,7 +9,12 @@ import os
 import time
 
 # Small rotations, shifts and zooms suit handwritten digits; flips do not.
-GEOMETRIC_SPEC = "RandomRotation(0.04), RandomTranslation(0.1, 0.1), RandomZoom(0.1)"
+# A black background, so the fill is a constant zero rather than Keras's reflect.
+GEOMETRIC_SPEC = (
+    "RandomRotation(0.03, fill_mode='constant'), "
+    "RandomTranslation(0.1, 0.1, fill_mode='constant'), "
+    "RandomZoom((-0.1, 0.1), fill_mode='constant')"
+)
 FALLBACK_SPEC = "RandomBrightness(0.2)"
 
 
@@ -32,11 +37,12 @@ def add_parser(commands, default_spec_unused):
     parser.add_argument("--spec", default=None, help="augmenter spec (default: rotation, shift, zoom)")
     parser.add_argument("--output-dir", default="outputs", help="previews and data (%(default)s)")
     parser.add_argument("--saved-models", default="saved_models", help="export folder (%(default)s)")
-    parser.add_argument("--train-fraction", type=float, default=0.3,
+    parser.add_argument("--train-fraction", type=float, default=0.2,
                         help="share of the data the classifiers train on; the rest validates (%(default)s)")
     parser.add_argument("--generator", choices=("cvae", "cgan"), default="cvae", help="(%(default)s)")
-    parser.add_argument("--generator-epochs", type=int, default=40, help="(%(default)s)")
-    parser.add_argument("--classifier-epochs", type=int, default=30, help="(%(default)s)")
+    parser.add_argument("--generator-epochs", type=int, default=60, help="(%(default)s)")
+    parser.add_argument("--classifier-epochs", type=int, default=40,
+                        help="epochs over each classifier's own training set (%(default)s)")
     parser.add_argument("--factor", type=int, default=4, help="expanded / original samples (%(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random draw (%(default)s)")
     parser.add_argument("--fast", action="store_true", help="tiny epochs, for smoke tests")
@@ -63,8 +69,8 @@ def build_classifier(image_shape, num_classes, seed):
     )
 
 
-def train_classifier(train, validation, num_classes, epochs, seed, steps_per_epoch=None):
-    """Fit a small CNN on `train`; return its validation accuracy."""
+def train_classifier(train, validation, num_classes, epochs, seed):
+    """Fit a small CNN for `epochs` passes over `train`; return its validation accuracy."""
     import keras
 
     model = build_classifier(tuple(train.element_spec["images"].shape), num_classes, seed)
@@ -74,8 +80,8 @@ def train_classifier(train, validation, num_classes, epochs, seed, steps_per_epo
         metrics=["accuracy"],
     )
     as_pairs = lambda e: (e["images"], e["labels"])  # noqa: E731
-    batches = train.shuffle(8192, seed=seed).batch(32).map(as_pairs).repeat().prefetch(2)
-    model.fit(batches, epochs=epochs, steps_per_epoch=steps_per_epoch, verbose=0)
+    batches = train.shuffle(8192, seed=seed).batch(32).map(as_pairs).prefetch(2)
+    model.fit(batches, epochs=epochs, verbose=0)
     _, accuracy = model.evaluate(validation.batch(256).map(as_pairs), verbose=0)
     return accuracy
 
@@ -112,7 +118,7 @@ def run(args):
                                   source=ds_source_for_preview(ds), seed=args.seed)
     step(2, f"augmentation preview ({spec}): {preview_path} ({shape[1]}x{shape[0]} pixels)")
 
-    validation, train = data.split(ds, 1.0 - args.train_fraction, seed=args.seed)
+    train, validation = data.split(ds, 1.0 - args.train_fraction, seed=args.seed)
     train, validation = train.cache(), validation.cache()
     step(3, f"split by seed {args.seed}: {int(train.cardinality())} train, "
             f"{int(validation.cardinality())} validation")
@@ -127,17 +133,18 @@ def run(args):
 
     augmenter = Pipeline(build_layers(spec, seed=args.seed))
     expanded_path = os.path.join(args.output_dir, "expanded")
+    # One round in three synthetic: blurry VAE samples help less than augmented ones.
     counts = data.expand(train, expanded_path, args.factor, augmenter=augmenter, generator=generator,
-                         seed=args.seed, overwrite=True)
+                         synthetic_fraction=1 / 3, seed=args.seed, overwrite=True)
     step(5, f"expanded the training set to {expanded_path}: {counts['original']} original, "
             f"{counts['augmented']} augmented, {counts['synthetic']} synthetic")
 
-    step(6, f"training two classifiers for {args.classifier_epochs} epochs of "
-            f"{int(train.cardinality())} samples each")
-    steps = -(-int(train.cardinality()) // 32)
-    plain = train_classifier(train, validation, num_classes, args.classifier_epochs, args.seed, steps)
+    step(6, f"training two classifiers, {args.classifier_epochs} epochs each: one on the "
+            f"{counts['original']} originals, one on the {sum(counts.values()) - counts['shards']} "
+            "expanded samples")
+    plain = train_classifier(train, validation, num_classes, args.classifier_epochs, args.seed)
     expanded = data.load(expanded_path).cache()
-    augmented = train_classifier(expanded, validation, num_classes, args.classifier_epochs, args.seed, steps)
+    augmented = train_classifier(expanded, validation, num_classes, args.classifier_epochs, args.seed)
     print(f"      validation accuracy without augmentation: {plain:.4f}", flush=True)
     print(f"      validation accuracy with augmentation:    {augmented:.4f}", flush=True)
 

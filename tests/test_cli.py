@@ -87,7 +87,7 @@ def test_train_then_generate(tmp_path):
     digits = np.load(os.path.join(ROOT, "keras_augment/data/bundled/digits.npz"))
     np.savez(tmp_path / "few.npz", images=digits["images"][:64] * 15, labels=digits["labels"][:64])
     result = _run("train", "cvae", "--data", str(tmp_path / "few.npz"), "--epochs", "1",
-                  "--batch-size", "16", "--latent-dim", "4", "--width", "8", "--quiet",
+                  "--batch-size", "16", "--latent-dim", "4", "--width", "8", "--quiet", "--no-xla",
                   "--output-dir", "out", "--saved-models", "models", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert os.listdir(tmp_path / "out" / "cvae")
@@ -95,9 +95,8 @@ def test_train_then_generate(tmp_path):
                   "--labels", "3", "4", "--output", "g.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert _png(tmp_path / "g.png").shape == (2 * 66 + 2, 6 * 66 + 2, 1)
-    result = _run("generate", "--model", "models/cvae", "--count", "3", "--output-dir", "files",
-                  cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    os.chdir(tmp_path)  # the same command in this process, writing files this time
+    assert cli.main(["generate", "--model", "models/cvae", "--count", "3", "--output-dir", "files"]) == 0
     names = sorted(os.listdir(tmp_path / "files"))
     assert names == ["sample_00000_class0.png", "sample_00001_class1.png", "sample_00002_class2.png"]
     assert _png(tmp_path / "files" / names[0]).shape == (8, 8, 1)
@@ -150,11 +149,6 @@ def test_every_subcommand_has_help(capsys, command):
     if command is None:
         for name in cli.SUBCOMMANDS:
             assert name in out
-
-
-def test_python_m_help():
-    result = _run("--help")
-    assert result.returncode == 0 and "preview" in result.stdout and "run" in result.stdout
 
 
 @pytest.mark.parametrize(

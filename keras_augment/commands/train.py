@@ -28,12 +28,13 @@ def add_parser(commands, default_spec):
     parser.add_argument("--output-dir", default="outputs", help="sample grids go to OUTPUT_DIR/KIND")
     parser.add_argument("--saved-models", default="saved_models", help="export folder (%(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random draw (%(default)s)")
+    parser.add_argument("--no-xla", action="store_true", help="skip XLA compilation (quicker start)")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress")
     parser.set_defaults(handler=run)
     return parser
 
 
-def build_model(kind, image_shape, num_classes, latent_dim=16, width=32, seed=0):
+def build_model(kind, image_shape, num_classes, latent_dim=16, width=32, seed=0, jit_compile=True):
     """A compiled generative model of `kind` for uint8-range images."""
     import keras
 
@@ -45,18 +46,23 @@ def build_model(kind, image_shape, num_classes, latent_dim=16, width=32, seed=0)
     cls = getattr(models, KINDS[kind])
     model = cls(image_shape, num_classes, **options) if kind.startswith("c") else cls(image_shape, **options)
     if kind.endswith("vae"):
-        model.compile(keras.optimizers.Adam(2e-3))
+        model.compile(keras.optimizers.Adam(2e-3), jit_compile=jit_compile)
     else:
         model.compile(
             d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
             g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
+            jit_compile=jit_compile,
         )
     return model
 
 
 def train_generator(kind, ds, num_classes, epochs, batch_size=64, latent_dim=16, width=32, seed=0,
-                    sample_dir=None, verbose=1):
-    """Train `kind` on an unbatched uint8 `{"images", "labels"}` dataset."""
+                    sample_dir=None, verbose=1, jit_compile=True):
+    """Train `kind` on an unbatched uint8 `{"images", "labels"}` dataset.
+
+    `jit_compile=False` skips XLA compilation (about 20 s on a CPU), which
+    only pays off over many steps.
+    """
     import keras
 
     from keras_augment.models import NaNGuard, SampleGrid
@@ -65,7 +71,7 @@ def train_generator(kind, ds, num_classes, epochs, batch_size=64, latent_dim=16,
         raise ValueError("--epochs and --batch-size must be at least 1.")
     keras.utils.set_random_seed(seed)
     image_shape = tuple(ds.element_spec["images"].shape)
-    model = build_model(kind, image_shape, num_classes, latent_dim, width, seed)
+    model = build_model(kind, image_shape, num_classes, latent_dim, width, seed, jit_compile)
     callbacks = [NaNGuard()]
     if sample_dir:
         callbacks.append(SampleGrid(sample_dir, every_n_epochs=max(1, epochs // 4), columns=10, seed=seed))
@@ -98,7 +104,7 @@ def run(args):
     sample_dir = os.path.join(args.output_dir, args.kind)
     model = train_generator(
         args.kind, ds, num_classes, args.epochs, args.batch_size, args.latent_dim, args.width,
-        args.seed, sample_dir, verbose=0 if args.quiet else 2,
+        args.seed, sample_dir, verbose=0 if args.quiet else 2, jit_compile=not args.no_xla,
     )
     path = export(model, args.kind, os.path.join(args.saved_models, args.kind), num_classes)
     print(f"sample grids: {os.path.abspath(sample_dir)}")

@@ -83,7 +83,7 @@ needs_export = pytest.mark.skipif(
 
 
 @needs_export
-def test_train_then_generate(tmp_path):
+def test_train_then_generate(tmp_path, monkeypatch):
     digits = np.load(os.path.join(ROOT, "keras_augment/data/bundled/digits.npz"))
     np.savez(tmp_path / "few.npz", images=digits["images"][:64] * 15, labels=digits["labels"][:64])
     result = _run("train", "cvae", "--data", str(tmp_path / "few.npz"), "--epochs", "1",
@@ -95,7 +95,7 @@ def test_train_then_generate(tmp_path):
                   "--labels", "3", "4", "--output", "g.png", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert _png(tmp_path / "g.png").shape == (2 * 66 + 2, 6 * 66 + 2, 1)
-    os.chdir(tmp_path)  # the same command in this process, writing files this time
+    monkeypatch.chdir(tmp_path)  # the same command in this process, writing files this time
     assert cli.main(["generate", "--model", "models/cvae", "--count", "3", "--output-dir", "files"]) == 0
     names = sorted(os.listdir(tmp_path / "files"))
     assert names == ["sample_00000_class0.png", "sample_00001_class1.png", "sample_00002_class2.png"]
@@ -126,8 +126,8 @@ def test_run_main_job_fast(tmp_path):
         (["generate", "--model", "nowhere"], "no exported generator at nowhere"),
     ],
 )
-def test_clear_errors(tmp_path, capsys, args, message):
-    os.chdir(tmp_path)
+def test_clear_errors(tmp_path, monkeypatch, capsys, args, message):
+    monkeypatch.chdir(tmp_path)
     assert cli.main(args) == 2
     assert message in capsys.readouterr().err
 

@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 
-DEFAULT_SPEC = "RandomFlip('horizontal'), RandomBrightness(0.3)"
+DEFAULT_SPEC = "RandomFlip('horizontal'), RandomRotation(0.1), RandomZoom(0.2), RandomBrightness(0.3)"
 SUBCOMMANDS = ("run", "preview", "train", "generate", "expand", "bench")
 
 

@@ -139,7 +139,8 @@ def augment(ds, augmenter, seed=0, num_parallel_calls=tf.data.AUTOTUNE):
     epochs differ from each other.
 
     Args:
-        ds: batched dataset of image tensors or dicts with `images`.
+        ds: batched dataset of tensors, or of dicts with the augmenter's key
+            (`images`, or `text`/`audio` for those layers) and others it routes.
         augmenter: a keras_augment layer (or any layer taking `seed=`).
         seed: integer seed.
         num_parallel_calls: passed to `Dataset.map`.

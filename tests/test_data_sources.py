@@ -38,6 +38,9 @@ def messy_folder(tmp_path):
     outside = tmp_path / "secret.png"
     outside.write_bytes(_image_bytes(np.zeros((5, 6, 3), np.uint8), "PNG"))
     os.symlink(outside, root / "dog" / "link.png")
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "x.png").write_bytes(_image_bytes(np.zeros((5, 6, 3), np.uint8), "PNG"))
+    os.symlink(tmp_path / "elsewhere", root / "zebra")  # a class folder outside the root
     return root, good
 
 
@@ -49,7 +52,7 @@ def test_folder_skips_and_names_every_bad_file(messy_folder):
     assert len(samples) == len(good) == report.kept == 8
     assert ds.class_names == ["cat", "dog"]
     reasons = {os.path.basename(path): reason for path, reason in report.skipped}
-    assert set(reasons) == {"truncated.png", "corrupted.jpg", "empty.png", "notes.txt", "link.png"}
+    assert set(reasons) == {"truncated.png", "corrupted.jpg", "empty.png", "notes.txt", "link.png", "zebra"}
     assert "truncated" in reasons["truncated.png"]
     assert "empty" in reasons["empty.png"]
     assert reasons["notes.txt"] == "not an image"
@@ -57,7 +60,17 @@ def test_folder_skips_and_names_every_bad_file(messy_folder):
     summary = report.summary()
     for name in reasons:
         assert name in summary
-    assert "skipped 5 files" in summary
+    assert "skipped 6 files" in summary
+
+
+def test_decompression_bomb_is_refused_from_its_header(tmp_path):
+    (tmp_path / "a").mkdir()
+    Image.new("L", (8000, 6000)).save(tmp_path / "a" / "bomb.png")  # 48 Mpx of zeros, a few KB
+    Image.new("L", (4, 4)).save(tmp_path / "a" / "fine.png")
+    report = data.CleaningReport()
+    assert data.load(str(tmp_path), report=report).cardinality() == 1
+    (path, reason), = report.skipped
+    assert path.endswith("bomb.png") and "8000x6000" in reason
 
 
 def test_folder_pixels_match_the_files(messy_folder):

@@ -118,19 +118,20 @@ def scan_folder(root, max_pixels=DEFAULT_MAX_PIXELS, report=None):
     if not os.path.isdir(real_root):
         raise FileNotFoundError(f"no such folder: {root}")
     report = report or CleaningReport()
-    class_names = sorted(
-        name
-        for name in os.listdir(real_root)
-        if os.path.isdir(os.path.join(real_root, name)) and not name.startswith(".")
-    )
+    class_names = []
+    for name in sorted(os.listdir(real_root)):
+        class_dir = os.path.join(real_root, name)
+        if name.startswith(".") or not os.path.isdir(class_dir):
+            continue
+        if not _inside(os.path.realpath(class_dir), real_root):
+            report.skipped.append((class_dir, "symbolic link outside the dataset folder"))
+            continue
+        class_names.append(name)
     if not class_names:
         raise ValueError(f"folder {root} has no class subfolders (one per label).")
     paths, labels, infos = [], [], []
     for label, name in enumerate(class_names):
         class_dir = os.path.join(real_root, name)
-        if not _inside(os.path.realpath(class_dir), real_root):
-            report.skipped.append((class_dir, "symbolic link outside the dataset folder"))
-            continue
         for folder, subfolders, files in os.walk(class_dir, followlinks=False):
             subfolders.sort()
             for file_name in sorted(files):

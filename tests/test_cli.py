@@ -103,6 +103,22 @@ def test_train_then_generate(tmp_path, monkeypatch):
 
 
 @needs_export
+@pytest.mark.parametrize("kind", ["gan"])  # cvae above; vae and cgan share these paths
+def test_train_other_kinds(tmp_path, monkeypatch, kind):
+    digits = np.load(os.path.join(ROOT, "keras_augment/data/bundled/digits.npz"))
+    np.savez(tmp_path / "few.npz", images=digits["images"][:32] * 15, labels=digits["labels"][:32])
+    monkeypatch.chdir(tmp_path)
+    args = ["train", kind, "--data", "few.npz", "--epochs", "1", "--batch-size", "16",
+            "--latent-dim", "4", "--width", "8", "--quiet", "--no-xla"]
+    assert cli.main(args) == 0
+    generate = tf.saved_model.load(f"saved_models/{kind}").signatures["generate"]
+    inputs = generate.structured_input_signature[1]
+    assert ("labels" in inputs) == kind.startswith("c")
+    assert cli.main(["generate", "--model", f"saved_models/{kind}", "--count", "4", "--output", "g.png"]) == 0
+    assert _png(tmp_path / "g.png").shape[-1] == 1
+
+
+@needs_export
 def test_run_main_job_fast(tmp_path):
     result = _run("run", "--fast", "--output-dir", "out", "--saved-models", "models", cwd=tmp_path)
     assert result.returncode == 0, result.stderr

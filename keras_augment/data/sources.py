@@ -175,7 +175,15 @@ def _from_tfds(name, split, data_dir):
             f"load({name!r}): not a folder, file or TensorFlow Datasets name "
             "(see tfds.list_builders())."
         )
-    ds, info = tfds.load(name, split=split, data_dir=data_dir, with_info=True)
+    try:
+        ds, info = tfds.load(name, split=split, data_dir=data_dir, with_info=True)
+    except (OSError, ConnectionError, RuntimeError, tfds.core.registered.DatasetNotFoundError) as error:
+        # Typically no internet for the first download: say so plainly.
+        raise ValueError(
+            f"load({name!r}): TensorFlow Datasets could not provide split {split!r} "
+            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}). "
+            "Without internet use 'digits', a local folder or arrays."
+        ) from error
     if not info.supervised_keys or len(info.supervised_keys) != 2:
         raise ValueError(f"load({name!r}): the dataset has no (image, label) supervised keys.")
     image_key, label_key = info.supervised_keys

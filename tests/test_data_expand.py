@@ -49,18 +49,21 @@ def test_interrupted_expand_leaves_no_partial_shard(tmp_path):
     images, labels = _arrays(40)
 
     class Explodes:
+        """A generator that is interrupted (like Ctrl-C) on its third batch."""
+
         calls = 0
 
-        def __call__(self, batch, training=True, seed=None):
+        def __call__(self, labels, seed):
             Explodes.calls += 1
             if Explodes.calls == 3:
                 raise KeyboardInterrupt("simulated interruption")
-            return batch
+            return tf.zeros([len(labels), 6, 5, 3])
 
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
-        data.expand(data.load((images, labels)), str(out), factor=2, augmenter=Explodes(),
+        data.expand(data.load((images, labels)), str(out), factor=2, generator=Explodes(),
                     batch_size=8, shard_size=8, verbose=False)
+    assert Explodes.calls == 3  # two batches (four shards' worth) were written before
     assert os.listdir(out) == []  # no shard, partial or finished, and no info file
     with pytest.raises(ValueError, match="no class subfolders"):
         data.load(str(out))

@@ -76,6 +76,7 @@ def preview(spec, output, source=None, files=None, count=6, variants=5, seed=0, 
     from keras_augment.layers import Pipeline
     from keras_augment.spec import build_layers
     from keras_augment.visualize import make_grid, save_png, to_uint8
+    import tensorflow as tf
 
     augmenter = Pipeline(build_layers(spec, seed=seed))
     if files:
@@ -89,7 +90,8 @@ def preview(spec, output, source=None, files=None, count=6, variants=5, seed=0, 
     tiles = []
     for row, image in enumerate(images):
         batch = np.repeat(image[None], variants, axis=0)
-        augmented = augmenter(batch, seed=seed * 1000 + row)
+        # A tensor seed: a new Python int would retrace tf.functions inside layers.
+        augmented = augmenter(batch, seed=tf.constant(seed * 1000 + row, tf.int64))
         tiles.append(image[None])
         tiles.append(to_uint8(augmented))
     grid = make_grid(np.concatenate(tiles), columns=variants + 1, scale=scale)

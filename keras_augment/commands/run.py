@@ -81,7 +81,7 @@ def train_classifier(train, validation, num_classes, epochs, seed):
     )
     as_pairs = lambda e: (e["images"], e["labels"])  # noqa: E731
     batches = train.shuffle(8192, seed=seed).batch(32).map(as_pairs).prefetch(2)
-    model.fit(batches, epochs=epochs, verbose=0)
+    model.fit(batches, epochs=epochs, verbose=0, shuffle=False)  # shuffled above
     _, accuracy = model.evaluate(validation.batch(256).map(as_pairs), verbose=0)
     return accuracy
 

@@ -76,7 +76,7 @@ def train_generator(kind, ds, num_classes, epochs, batch_size=64, latent_dim=16,
     if sample_dir:
         callbacks.append(SampleGrid(sample_dir, every_n_epochs=max(1, epochs // 4), columns=10, seed=seed))
     batches = ds.shuffle(4096, seed=seed).batch(batch_size, drop_remainder=True).prefetch(2)
-    model.fit(batches, epochs=epochs, callbacks=callbacks, verbose=verbose)
+    model.fit(batches, epochs=epochs, callbacks=callbacks, verbose=verbose, shuffle=False)
     return model
 
 

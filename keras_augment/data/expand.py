@@ -153,6 +153,12 @@ def expand(
     progress = keras.utils.Progbar(
         total * factor if total >= 0 else None, unit_name="sample", verbose=1 if verbose else 0
     )
+    if augmenter is not None:
+        # One trace for every batch size (the last batch is smaller) and seed.
+        signature = [tf.TensorSpec([None, *spec.shape], spec.dtype), tf.TensorSpec([], tf.int64)]
+        call_augmenter = tf.function(
+            lambda images, seed: augmenter(images, training=True, seed=seed), input_signature=signature
+        )
     writer = _ShardWriter(path, shard_size)
     counts = {"original": 0, "augmented": 0, "synthetic": 0}
     try:
@@ -162,7 +168,7 @@ def expand(
             for round_index, kind in enumerate(rounds):
                 round_seed = int(seed) * 1_000_003 + round_index * 10_007 + batch_index
                 if kind == "augmented":
-                    made = augmenter(images, training=True, seed=round_seed)
+                    made = call_augmenter(images, tf.constant(round_seed, tf.int64))
                 else:
                     made = _generate(generator, labels, round_seed)
                 outputs.append((kind, _to_dtype(made, spec.dtype)))

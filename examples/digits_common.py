@@ -110,10 +110,23 @@ def example_parser(description, latent_dim):
     parser.add_argument("--epochs", type=int, default=2000, help="upper bound on epochs")
     parser.add_argument("--batch-size", type=int, default=64)
     parser.add_argument("--latent-dim", type=int, default=latent_dim)
-    parser.add_argument("--no-jit", action="store_true", help="compile without XLA")
+    parser.add_argument(
+        "--jit", default="auto", choices=["auto", "on", "off"],
+        help="XLA for the train step; auto: only with a GPU (on 2 CPU cores XLA "
+        "convolutions ran 2-8x slower, see benchmarks/train_step.py)",
+    )
     parser.add_argument("--output-dir", default="outputs")
     parser.add_argument("--fast", action="store_true", help="tiny run, for smoke tests")
     return parser
+
+
+def use_jit(choice):
+    """`--jit` to a `jit_compile` value."""
+    if choice == "auto":
+        import tensorflow as tf
+
+        return bool(tf.config.list_physical_devices("GPU"))
+    return choice == "on"
 
 
 def train_and_report(model, args, train_x, train_y, test_x, test_y, value_range, extra=None):
@@ -132,7 +145,7 @@ def train_and_report(model, args, train_x, train_y, test_x, test_y, value_range,
     )
     results = {
         "model": type(model).__name__, "dataset": args.dataset, **(extra or {}),
-        "epochs": budget.epochs, "training_seconds": round(time.perf_counter() - start, 1),
+        "jit_compile": model.jit_compile, "epochs": budget.epochs, "training_seconds": round(time.perf_counter() - start, 1),
         "final_losses": {k: float(v[-1]) for k, v in history.history.items()},
         "saved_model": export_generator(model, os.path.join("saved_models", name)),
     }

@@ -27,7 +27,7 @@ import numpy as np
 import tensorflow as tf
 
 sys.path.insert(0, os.path.dirname(__file__))
-from digits_common import DIGITS_RANGE  # noqa: E402
+from digits_common import DIGITS_RANGE, use_jit  # noqa: E402
 
 from keras_augment import layers, models  # noqa: E402
 from keras_augment.data import load_digits_arrays  # noqa: E402
@@ -64,7 +64,7 @@ def train_generator(images, labels, epochs, seed):
     cvae = models.ConditionalVAE(
         (8, 8, 1), 10, latent_dim=8, width=32, value_range=DIGITS_RANGE, seed=seed
     )
-    cvae.compile(keras.optimizers.Adam(2e-3))
+    cvae.compile(keras.optimizers.Adam(2e-3), jit_compile=use_jit("auto"))
     cvae.fit(images, labels, batch_size=50, epochs=epochs, verbose=0)
     return cvae
 

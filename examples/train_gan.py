@@ -33,7 +33,7 @@ def main(argv=None):
     model.compile(
         d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
         g_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),
-        jit_compile=not args.no_jit,
+        jit_compile=digits_common.use_jit(args.jit),
     )
     return digits_common.train_and_report(
         model, args, train_x, train_y, test_x, test_y, value_range, extra={"loss": args.loss}

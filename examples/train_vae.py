@@ -29,7 +29,7 @@ def main(argv=None):
         model = models.VAE(train_x.shape[1:], **kwargs)
     else:
         model = models.ConditionalVAE(train_x.shape[1:], int(train_y.max()) + 1, **kwargs)
-    model.compile(keras.optimizers.Adam(2e-3), jit_compile=not args.no_jit)
+    model.compile(keras.optimizers.Adam(2e-3), jit_compile=digits_common.use_jit(args.jit))
     return digits_common.train_and_report(model, args, train_x, train_y, test_x, test_y, value_range)
 
 

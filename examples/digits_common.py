@@ -136,7 +136,7 @@ def train_and_report(model, args, train_x, train_y, test_x, test_y, value_range,
 
     name = f"{type(model).__name__.lower()}_{args.dataset}"
     budget = TimeBudget(args.minutes)
-    grids = SampleGrid(os.path.join(args.output_dir, name), every_n_epochs=max(1, args.epochs // 10))
+    grids = SampleGrid(os.path.join(args.output_dir, name), every_n_epochs=10)
     inputs = (train_x,) if args.unconditional else (train_x, train_y)
     start = time.perf_counter()
     history = model.fit(

@@ -19,7 +19,7 @@ from keras_augment import models  # noqa: E402
 
 def main(argv=None):
     parser = digits_common.example_parser(__doc__.splitlines()[0], latent_dim=32)
-    parser.add_argument("--loss", default="hinge", help="GAN loss, see keras_augment.models.GAN")
+    parser.add_argument("--loss", default="non_saturating", help="GAN loss, see keras_augment.models.GAN")
     args = parser.parse_args(argv)
     if args.fast:
         args.epochs, args.minutes = 2, 0.5

@@ -4,7 +4,7 @@ Import `keras_augment.models` explicitly; `import keras_augment` does not
 load it, so the package stays quick to import.
 """
 
-from keras_augment.models import losses
+from keras_augment.models import losses, metrics
 from keras_augment.models.base import GenerativeModel
 from keras_augment.models.callbacks import NaNGuard, SampleGrid
 from keras_augment.models.gan import GAN, ConditionalGAN
@@ -29,4 +29,5 @@ __all__ = [
     "build_encoder",
     "build_generator",
     "losses",
+    "metrics",
 ]

@@ -91,7 +91,10 @@ class GAN(GenerativeModel):
         Args:
             d_optimizer: optimizer (or name) of the discriminator.
             g_optimizer: optimizer (or name) of the generator.
-            jit_compile: compile the train step with XLA.
+            jit_compile: compile the train step with XLA (default True). On a
+                small CPU, XLA's convolutions can be several times slower than
+                TensorFlow's own kernels: measure with
+                `benchmarks/train_step.py` and pass False there.
             **kwargs: other `keras.Model.compile` arguments.
         """
         self.d_optimizer = self._check_optimizer(d_optimizer, "d_optimizer")

@@ -54,6 +54,19 @@ def _label_planes(labels, num_classes, image_shape, initializers):
     return layers.Reshape((height, width, 1))(planes)
 
 
+def _image_inputs(image_shape, num_classes, initializers, label_planes):
+    """Images input (and labels input); label planes optionally joined as a channel."""
+    images = keras.Input(shape=image_shape, name="images")
+    if not num_classes:
+        return [images], images, None
+    labels = _labels_input()
+    x = images
+    if label_planes:
+        planes = _label_planes(labels, num_classes, image_shape, initializers)
+        x = layers.Concatenate()([images, planes])
+    return [images, labels], x, labels
+
+
 def _downsampling_features(x, width, initializers, activation):
     for filters in (width, 2 * width):
         x = layers.Conv2D(
@@ -77,12 +90,7 @@ def build_encoder(image_shape, latent_dim, num_classes=None, width=32, seed=None
     """
     image_shape = check_image_shape(image_shape, "build_encoder")
     init = _Initializers(seed)
-    images = keras.Input(shape=image_shape, name="images")
-    inputs, x = [images], images
-    if num_classes:
-        labels = _labels_input()
-        inputs.append(labels)
-        x = layers.Concatenate()([x, _label_planes(labels, num_classes, image_shape, init)])
+    inputs, x, labels = _image_inputs(image_shape, num_classes, init, label_planes=True)
     x = _downsampling_features(x, width, init, layers.ReLU)
     if num_classes:
         embedded = layers.Embedding(num_classes, 16, embeddings_initializer=init.embedding())
@@ -170,13 +178,9 @@ def build_discriminator(
             f"received conditioning={conditioning!r}."
         )
     init = _Initializers(seed)
-    images = keras.Input(shape=image_shape, name="images")
-    inputs, x = [images], images
-    if num_classes:
-        labels = _labels_input()
-        inputs.append(labels)
-        if conditioning == "concatenation":
-            x = layers.Concatenate()([x, _label_planes(labels, num_classes, image_shape, init)])
+    inputs, x, labels = _image_inputs(
+        image_shape, num_classes, init, label_planes=conditioning == "concatenation"
+    )
     features = _downsampling_features(x, width, init, lambda: layers.LeakyReLU(0.2))
     logits = layers.Dense(1, kernel_initializer=init.kernel(), dtype="float32")(features)
     if num_classes and conditioning == "projection":

@@ -71,7 +71,12 @@ class VAE(GenerativeModel):
         return [self.loss_tracker, self.reconstruction_tracker, self.kl_tracker]
 
     def compile(self, optimizer="adam", jit_compile=True, **kwargs):
-        """Like `keras.Model.compile`, with XLA on by default."""
+        """Like `keras.Model.compile`, with XLA on by default.
+
+        On a small CPU, XLA's convolutions can be slower than TensorFlow's own
+        kernels: measure with `benchmarks/train_step.py` and pass
+        `jit_compile=False` there.
+        """
         optimizer = self._check_optimizer(optimizer, "optimizer")
         super().compile(optimizer=optimizer, jit_compile=jit_compile, **kwargs)
         self.optimizer.build(self.trainable_variables)

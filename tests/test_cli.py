@@ -87,7 +87,7 @@ def test_train_then_generate(tmp_path, monkeypatch):
     digits = np.load(os.path.join(ROOT, "keras_augment/data/bundled/digits.npz"))
     np.savez(tmp_path / "few.npz", images=digits["images"][:64] * 15, labels=digits["labels"][:64])
     result = _run("train", "cvae", "--data", str(tmp_path / "few.npz"), "--epochs", "1",
-                  "--batch-size", "16", "--latent-dim", "4", "--width", "8", "--quiet", "--no-xla",
+                  "--batch-size", "16", "--latent-dim", "4", "--width", "8", "--quiet", "--xla", "off",
                   "--output-dir", "out", "--saved-models", "models", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert os.listdir(tmp_path / "out" / "cvae")
@@ -109,7 +109,7 @@ def test_train_other_kinds(tmp_path, monkeypatch, kind):
     np.savez(tmp_path / "few.npz", images=digits["images"][:32] * 15, labels=digits["labels"][:32])
     monkeypatch.chdir(tmp_path)
     args = ["train", kind, "--data", "few.npz", "--epochs", "1", "--batch-size", "16",
-            "--latent-dim", "4", "--width", "8", "--quiet", "--no-xla"]
+            "--latent-dim", "4", "--width", "8", "--quiet", "--xla", "off"]
     assert cli.main(args) == 0
     generate = tf.saved_model.load(f"saved_models/{kind}").signatures["generate"]
     inputs = generate.structured_input_signature[1]

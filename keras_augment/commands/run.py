@@ -127,7 +127,7 @@ def run(args):
     step(4, f"training a conditional generator ({args.generator}, {args.generator_epochs} epochs)")
     generator = train_command.train_generator(
         args.generator, train, num_classes, args.generator_epochs, batch_size=32, seed=args.seed,
-        sample_dir=sample_dir, verbose=0, jit_compile=not args.fast,
+        sample_dir=sample_dir, verbose=0, jit_compile=False if args.fast else "auto",
     )
     print(f"      sample grids in {sample_dir}", flush=True)
 

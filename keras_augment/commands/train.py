@@ -28,7 +28,8 @@ def add_parser(commands, default_spec):
     parser.add_argument("--output-dir", default="outputs", help="sample grids go to OUTPUT_DIR/KIND")
     parser.add_argument("--saved-models", default="saved_models", help="export folder (%(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="seed of every random draw (%(default)s)")
-    parser.add_argument("--no-xla", action="store_true", help="skip XLA compilation (quicker start)")
+    parser.add_argument("--xla", choices=("auto", "on", "off"), default="auto",
+                        help="XLA-compile the train step; auto: only with a GPU (%(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress")
     parser.set_defaults(handler=run)
     return parser
@@ -57,12 +58,17 @@ def build_model(kind, image_shape, num_classes, latent_dim=16, width=32, seed=0,
 
 
 def train_generator(kind, ds, num_classes, epochs, batch_size=64, latent_dim=16, width=32, seed=0,
-                    sample_dir=None, verbose=1, jit_compile=True):
+                    sample_dir=None, verbose=1, jit_compile="auto"):
     """Train `kind` on an unbatched uint8 `{"images", "labels"}` dataset.
 
-    `jit_compile=False` skips XLA compilation (about 20 s on a CPU), which
-    only pays off over many steps.
+    `jit_compile="auto"` uses XLA only with a GPU: on a CPU its compilation
+    takes about 20 s and its convolutions were measured slower (see
+    `benchmarks/train_step.py`).
     """
+    import tensorflow as tf
+
+    if jit_compile == "auto":
+        jit_compile = bool(tf.config.list_physical_devices("GPU"))
     import keras
 
     from keras_augment.models import NaNGuard, SampleGrid
@@ -104,7 +110,7 @@ def run(args):
     sample_dir = os.path.join(args.output_dir, args.kind)
     model = train_generator(
         args.kind, ds, num_classes, args.epochs, args.batch_size, args.latent_dim, args.width,
-        args.seed, sample_dir, verbose=0 if args.quiet else 2, jit_compile=not args.no_xla,
+        args.seed, sample_dir, verbose=0 if args.quiet else 2, jit_compile={"auto": "auto", "on": True, "off": False}[args.xla],
     )
     path = export(model, args.kind, os.path.join(args.saved_models, args.kind), num_classes)
     print(f"sample grids: {os.path.abspath(sample_dir)}")

@@ -39,6 +39,7 @@ from keras_augment.layers.colour_pixel import (
 from keras_augment.layers.dropout import RandomCutout, RandomErasing
 from keras_augment.layers.dropout_grid import GridMask
 from keras_augment.layers.flip import RandomFlip
+from keras_augment.layers.generative import GenerativeAugment
 from keras_augment.layers.perspective import RandomPerspective
 from keras_augment.layers.pipeline import Pipeline
 from keras_augment.layers.probability import RandomApply, RandomChoice
@@ -60,6 +61,7 @@ __all__ = [
     "EDA",
     "Equalization",
     "FrequencyMasking",
+    "GenerativeAugment",
     "GridMask",
     "Pipeline",
     "RandomAffine",

@@ -1,0 +1,1 @@
+"""Subcommands of the `keras-augment` command line, one module each."""

@@ -1,0 +1,175 @@
+"""Processing: seeded split, class balancing, resize/normalise and `augment`.
+
+Every function takes and returns `tf.data.Dataset`s of `{"images", "labels"}`
+dicts and is deterministic for a given seed.
+"""
+
+import numpy as np
+import tensorflow as tf
+
+from keras_augment.data.sources import _resizer
+
+
+def _count(ds):
+    count = int(ds.cardinality())
+    if count == tf.data.INFINITE_CARDINALITY:
+        raise ValueError("expected a finite dataset; received an infinite (repeated) one.")
+    if count < 0:
+        count = int(ds.reduce(np.int64(0), lambda total, _: total + 1))
+    return count
+
+
+def split(ds, validation_fraction=0.2, seed=0):
+    """Split an unbatched dataset into train and validation parts by a seed.
+
+    Exactly `round(validation_fraction * N)` elements, chosen by a stateless
+    permutation of the indices, go to validation; order is kept within parts.
+
+    Args:
+        ds: finite dataset.
+        validation_fraction: share of elements for validation, in [0, 1].
+        seed: integer; the same seed always gives the same split.
+
+    Returns:
+        `(train, validation)` datasets.
+    """
+    if not 0.0 <= validation_fraction <= 1.0:
+        raise ValueError(
+            f"split() expected validation_fraction in [0, 1]; got {validation_fraction}."
+        )
+    count = _count(ds)
+    validation_count = int(round(validation_fraction * count))
+    order = tf.argsort(tf.random.stateless_uniform([count], seed=[seed, 0x5E1]))
+    in_validation = tf.scatter_nd(
+        order[:validation_count, None], tf.ones([validation_count], tf.bool), [count]
+    )
+    indexed = ds.enumerate()
+    pick = lambda keep: lambda index, element: tf.equal(in_validation[index], keep)  # noqa: E731
+    drop_index = lambda index, element: element  # noqa: E731
+    train = indexed.filter(pick(False)).map(drop_index)
+    validation = indexed.filter(pick(True)).map(drop_index)
+    return train.apply(tf.data.experimental.assert_cardinality(count - validation_count)), (
+        validation.apply(tf.data.experimental.assert_cardinality(validation_count))
+    )
+
+
+def class_counts(ds):
+    """`{label: count}` of an unbatched dataset with integer `labels`."""
+    labels = np.fromiter(ds.map(lambda e: e["labels"]).as_numpy_iterator(), np.int64)
+    values, counts = np.unique(labels, return_counts=True)
+    return dict(zip(values.tolist(), counts.tolist()))
+
+
+def balance(ds, strategy="oversample", target=None, seed=0):
+    """Give every class the same number of samples.
+
+    Args:
+        ds: finite unbatched dataset with integer `labels`.
+        strategy: `"oversample"` repeats samples of small classes up to the
+            largest class; `"undersample"` keeps a seeded subset of each class
+            down to the smallest.
+        target: samples per class instead of the largest/smallest count;
+            classes below it are repeated, classes above it cut.
+        seed: integer seed of the subset choice and the interleaving order.
+
+    Returns:
+        A dataset with `target * number_of_classes` elements in a seeded order.
+    """
+    if strategy not in ("oversample", "undersample"):
+        raise ValueError(
+            f"balance() expected strategy 'oversample' or 'undersample'; got {strategy!r}."
+        )
+    counts = class_counts(ds)
+    if not counts:
+        raise ValueError("balance() received an empty dataset.")
+    if target is None:
+        target = max(counts.values()) if strategy == "oversample" else min(counts.values())
+    if target < 1:
+        raise ValueError(f"balance() expected a positive target; got {target}.")
+    labels = sorted(counts)
+    per_class = []
+    for position, label in enumerate(labels):
+        members = ds.filter(lambda e, label=label: tf.equal(e["labels"], label))
+        members = members.shuffle(counts[label], seed=seed + position, reshuffle_each_iteration=False)
+        per_class.append(members.repeat().take(target))
+    choices = np.random.default_rng(seed).permutation(np.repeat(np.arange(len(labels)), target))
+    balanced = tf.data.Dataset.choose_from_datasets(
+        per_class, tf.data.Dataset.from_tensor_slices(choices.astype(np.int64))
+    )
+    return balanced.apply(tf.data.experimental.assert_cardinality(len(choices)))
+
+
+def resize(ds, image_size):
+    """Resize every image to `image_size` (int or `(height, width)`), bilinear."""
+    return ds.map(_resizer(image_size), num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def normalize(ds, value_range=(0.0, 1.0), input_range=(0.0, 255.0), mean=None, std=None):
+    """Scale images to float32 in `value_range`, then optionally standardise.
+
+    Args:
+        ds: dataset of `{"images", ...}`.
+        value_range: output range for `input_range` (e.g. 0..16 digits -> 0..1).
+        input_range: range of the input pixels.
+        mean, std: per-channel statistics (e.g. from `stats`, in output units)
+            subtracted and divided after scaling.
+    """
+    (low, high), (in_low, in_high) = value_range, input_range
+    scale = (high - low) / (in_high - in_low)
+
+    def apply(element):
+        images = (tf.cast(element["images"], tf.float32) - in_low) * scale + low
+        if mean is not None:
+            images = images - tf.constant(mean, tf.float32)
+        if std is not None:
+            images = images / tf.constant(std, tf.float32)
+        return {**element, "images": images}
+
+    return ds.map(apply, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def augment(ds, augmenter, seed=0, num_parallel_calls=tf.data.AUTOTUNE):
+    """Map an augmentation layer or `Pipeline` over the batches of `ds`.
+
+    Batch `i` of an epoch is augmented with a seed derived from `(seed, epoch
+    token, i)`. The epoch token comes from `tf.data.Dataset.random(seed,
+    rerandomize_each_iteration=True)`: it is the same for the n-th pass over
+    the dataset in any process, and different for each pass. So an epoch is
+    bit-identical for the same seed whatever `num_parallel_calls` is, and
+    epochs differ from each other.
+
+    Args:
+        ds: batched dataset of tensors, or of dicts with the augmenter's key
+            (`images`, or `text`/`audio` for those layers) and others it routes.
+        augmenter: a keras_augment layer (or any layer taking `seed=`).
+        seed: integer seed.
+        num_parallel_calls: passed to `Dataset.map`.
+
+    Returns:
+        The augmented dataset, same structure as `ds`.
+
+    Example:
+
+    >>> ds = load("digits").batch(32)
+    >>> ds = augment(ds, keras_augment.layers.RandomFlip("horizontal"), seed=1)
+    """
+    if not callable(augmenter):
+        raise ValueError(f"augment() expected a layer; got {type(augmenter).__name__}.")
+    seed = int(seed)
+    epoch_token = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1)
+    with_tokens = epoch_token.flat_map(
+        lambda token: ds.enumerate().map(lambda index, batch: (token, index, batch))
+    )
+    base = tf.constant([seed], tf.int64)
+
+    def apply(token, index, batch):
+        batch_seed = tf.random.experimental.stateless_fold_in(
+            tf.concat([base, [token]], 0), index
+        )
+        return augmenter(batch, training=True, seed=batch_seed)
+
+    augmented = with_tokens.map(apply, num_parallel_calls=num_parallel_calls, deterministic=True)
+    cardinality = int(ds.cardinality())
+    if cardinality >= 0:
+        augmented = augmented.apply(tf.data.experimental.assert_cardinality(cardinality))
+    return augmented

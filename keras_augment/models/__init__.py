@@ -1,0 +1,33 @@
+"""Generative models for augmentation: VAEs and GANs, callbacks and metrics.
+
+Import `keras_augment.models` explicitly; `import keras_augment` does not
+load it, so the package stays quick to import.
+"""
+
+from keras_augment.models import losses, metrics
+from keras_augment.models.base import GenerativeModel
+from keras_augment.models.callbacks import NaNGuard, SampleGrid
+from keras_augment.models.gan import GAN, ConditionalGAN
+from keras_augment.models.networks import (
+    build_decoder,
+    build_discriminator,
+    build_encoder,
+    build_generator,
+)
+from keras_augment.models.vae import VAE, ConditionalVAE
+
+__all__ = [
+    "GAN",
+    "VAE",
+    "ConditionalGAN",
+    "ConditionalVAE",
+    "GenerativeModel",
+    "NaNGuard",
+    "SampleGrid",
+    "build_decoder",
+    "build_discriminator",
+    "build_encoder",
+    "build_generator",
+    "losses",
+    "metrics",
+]

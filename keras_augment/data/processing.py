@@ -128,7 +128,9 @@ def normalize(ds, value_range=(0.0, 1.0), input_range=(0.0, 255.0), mean=None, s
     return ds.map(apply, num_parallel_calls=tf.data.AUTOTUNE)
 
 
-def augment(ds, augmenter, seed=0, num_parallel_calls=tf.data.AUTOTUNE):
+def augment(
+    ds, augmenter, seed=0, num_parallel_calls=tf.data.AUTOTUNE, service=None, job_name=None
+):
     """Map an augmentation layer or `Pipeline` over the batches of `ds`.
 
     Batch `i` of an epoch is augmented with a seed derived from `(seed, epoch
@@ -138,12 +140,23 @@ def augment(ds, augmenter, seed=0, num_parallel_calls=tf.data.AUTOTUNE):
     bit-identical for the same seed whatever `num_parallel_calls` is, and
     epochs differ from each other.
 
+    With `service`, the map runs on tf.data service workers: batches are
+    numbered before they are sharded across the workers (static sharding,
+    `ShardingPolicy.HINT`), so every batch arrives exactly once and equals the
+    local result for the same seed; batches arrive in the order workers
+    finish them. The dispatcher must list its workers (`DispatcherConfig(
+    worker_addresses=...)`). Each pass through the service is a new job, so
+    give each epoch its own `seed` there.
+
     Args:
         ds: batched dataset of tensors, or of dicts with the augmenter's key
             (`images`, or `text`/`audio` for those layers) and others it routes.
         augmenter: a keras_augment layer (or any layer taking `seed=`).
         seed: integer seed.
         num_parallel_calls: passed to `Dataset.map`.
+        service: optional tf.data service dispatcher address
+            (`"grpc://host:port"`) to run the map on its workers.
+        job_name: optional service job name, to share one job between readers.
 
     Returns:
         The augmented dataset, same structure as `ds`.
@@ -157,18 +170,29 @@ def augment(ds, augmenter, seed=0, num_parallel_calls=tf.data.AUTOTUNE):
         raise ValueError(f"augment() expected a layer; got {type(augmenter).__name__}.")
     seed = int(seed)
     epoch_token = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1)
-    with_tokens = epoch_token.flat_map(
-        lambda token: ds.enumerate().map(lambda index, batch: (token, index, batch))
-    )
+    tokens = epoch_token.flat_map(lambda token: tf.data.Dataset.from_tensors(token).repeat())
+    numbered = tf.data.Dataset.zip((tokens, ds.enumerate()))
+    if service is not None:
+        # Shard after numbering, so each batch keeps its index and seed on any worker.
+        numbered = numbered.shard(tf.data.experimental.SHARD_HINT, tf.data.experimental.SHARD_HINT)
     base = tf.constant([seed], tf.int64)
 
-    def apply(token, index, batch):
+    def apply(token, numbered_batch):
+        index, batch = numbered_batch
         batch_seed = tf.random.experimental.stateless_fold_in(
             tf.concat([base, [token]], 0), index
         )
         return augmenter(batch, training=True, seed=batch_seed)
 
-    augmented = with_tokens.map(apply, num_parallel_calls=num_parallel_calls, deterministic=True)
+    augmented = numbered.map(apply, num_parallel_calls=num_parallel_calls, deterministic=True)
+    if service is not None:
+        return augmented.apply(
+            tf.data.experimental.service.distribute(
+                processing_mode=tf.data.experimental.service.ShardingPolicy.HINT,
+                service=service,
+                job_name=job_name,
+            )
+        )
     cardinality = int(ds.cardinality())
     if cardinality >= 0:
         augmented = augmented.apply(tf.data.experimental.assert_cardinality(cardinality))

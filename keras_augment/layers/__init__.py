@@ -5,6 +5,28 @@ from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.brightness import RandomBrightness
 from keras_augment.layers.contrast import RandomContrast
 from keras_augment.layers.crop import CenterCrop, RandomCrop, RandomResizedCrop
+from keras_augment.layers.colour import (
+    RandomColorDegeneration,
+    RandomColorJitter,
+    RandomHue,
+    RandomSaturation,
+)
+from keras_augment.layers.colour_filters import (
+    RandomGaussianBlur,
+    RandomJpegQuality,
+    RandomSharpness,
+)
+from keras_augment.layers.colour_noise import RandomChannelShuffle, RandomGamma, RandomGaussianNoise
+from keras_augment.layers.colour_pixel import (
+    AutoContrast,
+    Equalization,
+    RandomGrayscale,
+    RandomInvert,
+    RandomPosterization,
+    Solarization,
+)
+from keras_augment.layers.dropout import RandomCutout, RandomErasing
+from keras_augment.layers.dropout_grid import GridMask
 from keras_augment.layers.flip import RandomFlip
 from keras_augment.layers.perspective import RandomPerspective
 from keras_augment.layers.pipeline import Pipeline
@@ -13,21 +35,40 @@ from keras_augment.layers.resizing import Resizing
 from keras_augment.layers.shear_affine import RandomAffine, RandomShear
 
 __all__ = [
+    "AutoContrast",
     "BaseAugmentation",
     "CenterCrop",
+    "Equalization",
+    "GridMask",
     "Pipeline",
     "RandomAffine",
     "RandomApply",
     "RandomBrightness",
+    "RandomChannelShuffle",
     "RandomChoice",
+    "RandomColorDegeneration",
+    "RandomColorJitter",
     "RandomContrast",
     "RandomCrop",
+    "RandomCutout",
+    "RandomErasing",
     "RandomFlip",
+    "RandomGamma",
+    "RandomGaussianBlur",
+    "RandomGaussianNoise",
+    "RandomGrayscale",
+    "RandomHue",
+    "RandomInvert",
+    "RandomJpegQuality",
     "RandomPerspective",
+    "RandomPosterization",
     "RandomResizedCrop",
     "RandomRotation",
+    "RandomSaturation",
+    "RandomSharpness",
     "RandomShear",
     "RandomTranslation",
     "RandomZoom",
     "Resizing",
+    "Solarization",
 ]

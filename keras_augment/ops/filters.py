@@ -1,0 +1,93 @@
+"""Batched blur, sharpen and JPEG kernels with per-sample strengths."""
+
+import tensorflow as tf
+
+from keras_augment.ops.colour import clip, from_unit_scale, to_unit_scale
+
+
+def gaussian_kernels(sigmas, size):
+    """Normalised 1-D Gaussian weights `[B, size]` for per-sample `sigmas` `[B]`."""
+    positions = tf.range(size, dtype=sigmas.dtype) - (size - 1) / 2
+    weights = tf.exp(-0.5 * tf.square(positions[None, :] / sigmas[:, None]))
+    return weights / tf.reduce_sum(weights, axis=-1, keepdims=True)
+
+
+def _filter_axis(images, weights, axis):
+    """Zero-padded 'same' correlation along `axis` (1 = rows, 2 = columns)
+    with per-sample 1-D `weights` `[B, K]` (K odd and static)."""
+    size = weights.shape[-1]
+    half = size // 2
+    paddings = [[0, 0]] * 4
+    paddings[axis] = [half, half]
+    padded = tf.pad(images, paddings)
+    length = tf.shape(images)[axis]
+    weights = tf.cast(weights, images.dtype)
+    output = None
+    for offset in range(size):
+        window = padded[:, offset : offset + length] if axis == 1 else padded[:, :, offset : offset + length]
+        term = window * tf.reshape(weights[:, offset], [-1, 1, 1, 1])
+        output = term if output is None else output + term
+    return output
+
+
+def gaussian_blur(images, sigmas, kernel_size):
+    """Separable Gaussian blur with zero padding, as Keras's `gaussian_blur`.
+
+    Args:
+        images: float images `[B, H, W, C]`.
+        sigmas: `[B, 2]` standard deviations (horizontal, vertical) in pixels.
+        kernel_size: `(horizontal, vertical)` odd Python ints.
+    """
+    sigmas = tf.cast(sigmas, images.dtype)
+    horizontal = gaussian_kernels(sigmas[:, 0], kernel_size[0])
+    vertical = gaussian_kernels(sigmas[:, 1], kernel_size[1])
+    return _filter_axis(_filter_axis(images, horizontal, 2), vertical, 1)
+
+
+def smooth(images):
+    """PIL's `ImageFilter.SMOOTH` (3x3, centre weight 5, total 13); the
+    one-pixel border keeps its values as PIL's filters do."""
+    # Shifted slices rather than a depthwise convolution: under XLA on CPU
+    # the slices fuse into one pass, the convolution is ten times slower.
+    rows = images[:, :-2] + images[:, 1:-1] + images[:, 2:]
+    box = rows[:, :, :-2] + rows[:, :, 1:-1] + rows[:, :, 2:]
+    inner = (box + 4.0 * images[:, 1:-1, 1:-1]) * (1.0 / 13.0)
+    # Rebuild the full image: interior from `inner`, border from the input.
+    middle = tf.concat([images[:, 1:-1, :1], inner, images[:, 1:-1, -1:]], axis=2)
+    return tf.concat([images[:, :1], middle, images[:, -1:]], axis=1)
+
+
+def sharpness(images, factors, value_range, scale=1.0):
+    """`ImageEnhance.Sharpness`: blend with the smoothed image (0 = smooth,
+    1 = original, 2 = sharpened twice as much). The factors are multiplied by
+    `scale` (Keras's layer uses 2) after they are broadcast, which keeps graph
+    optimizers from refolding the multiplication into how they were drawn."""
+    height, width = images.shape[1], images.shape[2]
+    if height is not None and width is not None and (height < 3 or width < 3):
+        return images  # PIL leaves images smaller than the kernel unchanged.
+    smoothed = smooth(images)
+    weights = tf.reshape(tf.cast(factors, images.dtype), [-1, 1, 1, 1]) * scale
+    return clip(smoothed + weights * (images - smoothed), value_range)
+
+
+def jpeg_quality(images, qualities, value_range):
+    """Encode and decode each image as JPEG at its own quality in [0, 100].
+
+    `tf.image.adjust_jpeg_quality` works on one image at a time, so this op
+    loops over the batch with `tf.map_fn` (not XLA-compilable). Images need 1
+    or 3 channels.
+    """
+    pixels = tf.cast(
+        tf.round(tf.clip_by_value(to_unit_scale(images, value_range), 0.0, 255.0)), tf.uint8
+    )
+
+    def encode_decode(args):
+        image, quality = args
+        return tf.image.adjust_jpeg_quality(image, quality)
+
+    decoded = tf.map_fn(
+        encode_decode,
+        (pixels, tf.cast(qualities, tf.int32)),
+        fn_output_signature=tf.TensorSpec(pixels.shape[1:], tf.uint8),
+    )
+    return from_unit_scale(tf.cast(decoded, images.dtype), value_range)

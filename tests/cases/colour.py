@@ -1,0 +1,49 @@
+"""Harness cases for the colour, pixel, filter and noise layers."""
+
+from harness import LayerCase, random_images
+
+from keras_augment import layers
+
+
+def _unit_images(shape, dtype, seed):
+    return (random_images(shape, "float32", seed) / 255.0).astype(dtype)
+
+
+CASES = [
+    LayerCase(layers.RandomSaturation, {"factor": (0.2, 0.8), "seed": 0}),
+    LayerCase(layers.RandomHue, {"factor": 0.8, "seed": 1}),
+    LayerCase(
+        layers.RandomHue,
+        {"factor": (0.2, 0.6), "value_range": (0, 1), "seed": 2},
+        make_input=_unit_images,
+        dtypes=("float32",),
+        id="RandomHue-unit-range",
+    ),
+    LayerCase(
+        layers.RandomColorJitter,
+        {
+            "brightness_factor": 0.2,
+            "contrast_factor": 0.3,
+            "saturation_factor": (0.3, 0.7),
+            "hue_factor": 0.2,
+            "seed": 3,
+        },
+    ),
+    LayerCase(layers.RandomColorDegeneration, {"factor": 0.8, "seed": 4}),
+    LayerCase(layers.RandomGrayscale, {"factor": 0.5, "seed": 5}),
+    LayerCase(layers.RandomInvert, {"factor": (0.5, 1.0), "seed": 6}),
+    LayerCase(layers.RandomPosterization, {"factor": (1, 8), "seed": 7}),
+    LayerCase(layers.Solarization, {"addition_factor": 0.3, "threshold_factor": (0.2, 0.9), "seed": 8}),
+    LayerCase(layers.AutoContrast, {}),
+    LayerCase(layers.Equalization, {}),
+    LayerCase(layers.Equalization, {"bins": 64, "value_range": (0, 1)}, make_input=_unit_images,
+              dtypes=("float32",), id="Equalization-64-bins-unit-range"),
+    LayerCase(layers.RandomSharpness, {"factor": (0.0, 1.0), "seed": 9}),
+    LayerCase(layers.RandomGaussianBlur, {"factor": (0.5, 1.0), "kernel_size": 5, "sigma": (0.5, 2.0), "seed": 10}),
+    LayerCase(layers.RandomJpegQuality, {"factor": (20, 90), "seed": 11}),
+    LayerCase(layers.RandomGamma, {"factor": (0.5, 2.0), "seed": 12}),
+    LayerCase(layers.RandomGaussianNoise, {"stddev": 0.2, "seed": 13}),
+    LayerCase(layers.RandomGaussianNoise, {"stddev": (0.05, 0.1), "per_channel": False},
+              id="RandomGaussianNoise-luminance"),
+    LayerCase(layers.RandomChannelShuffle, {"seed": 14}),
+]

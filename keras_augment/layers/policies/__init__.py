@@ -1,0 +1,1 @@
+"""Augmentation policies: RandAugment, TrivialAugmentWide, AutoAugment, AugMix."""

@@ -30,17 +30,21 @@ from keras_augment.layers.dropout_grid import GridMask
 from keras_augment.layers.flip import RandomFlip
 from keras_augment.layers.perspective import RandomPerspective
 from keras_augment.layers.pipeline import Pipeline
+from keras_augment.layers.policies import AugMix, AutoAugment, RandAugment, TrivialAugmentWide
 from keras_augment.layers.probability import RandomApply, RandomChoice
 from keras_augment.layers.resizing import Resizing
 from keras_augment.layers.shear_affine import RandomAffine, RandomShear
 
 __all__ = [
+    "AugMix",
+    "AutoAugment",
     "AutoContrast",
     "BaseAugmentation",
     "CenterCrop",
     "Equalization",
     "GridMask",
     "Pipeline",
+    "RandAugment",
     "RandomAffine",
     "RandomApply",
     "RandomBrightness",
@@ -71,4 +75,5 @@ __all__ = [
     "RandomZoom",
     "Resizing",
     "Solarization",
+    "TrivialAugmentWide",
 ]

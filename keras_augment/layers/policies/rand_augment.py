@@ -1,9 +1,8 @@
 """RandAugment with its own ops and magnitudes for every image."""
 
 import keras
-import tensorflow as tf
 
-from keras_augment.layers.arguments import _is_number, standardize_factor
+from keras_augment.layers.arguments import standardize_factor
 from keras_augment.layers.policies.policy_base import PolicyAugmentation, draw_levels
 
 # Keras's op set; level 1 maps to the RandAugment paper's strongest setting.

@@ -189,19 +189,24 @@ def equalize(images, value_range, bins=256):
         tf.range(batch_size)[:, None, None, None] * channels
         + tf.range(channels)[None, None, None, :]
     ) * bins
+    table = tf.cast(equalize_tables(histograms, bins), images.dtype) * (255.0 / (bins - 1))
+    equalized = tf.gather(tf.reshape(table, [-1]), indices + offsets)
+    return from_unit_scale(equalized, value_range)
+
+
+def equalize_tables(histograms, bins=256):
+    """PIL's equalize lookup tables `[..., bins]` (int32 bin indices) from
+    histograms `[..., bins]` (int32)."""
     total = tf.reduce_sum(histograms, axis=-1, keepdims=True)
     # PIL drops the count of the last non-empty bin from the step.
-    positions = tf.range(bins)[None, :]
+    positions = tf.range(bins)
     last_bin = tf.reduce_max(tf.where(histograms > 0, positions, -1), axis=-1, keepdims=True)
     last_count = tf.reduce_sum(tf.where(positions == last_bin, histograms, 0), -1, keepdims=True)
     step = (total - last_count) // (bins - 1)
     before = tf.cumsum(histograms, axis=-1, exclusive=True)
     safe_step = tf.maximum(step, 1)
     table = tf.minimum((step // 2 + before) // safe_step, bins - 1)
-    table = tf.where(step > 0, table, positions)
-    table = tf.cast(table, images.dtype) * (255.0 / (bins - 1))
-    equalized = tf.gather(tf.reshape(table, [-1]), indices + offsets)
-    return from_unit_scale(equalized, value_range)
+    return tf.where(step > 0, table, positions)
 
 
 def gamma(images, gammas, value_range, gains=None):

@@ -16,6 +16,7 @@ MIX_WEIGHTS = "mix_weights"
 
 def _mix(images, chains, chain_weights, mix_weights, value_range):
     """`m * x + (1 - m) * sum_c w_c * chain_c`, clipped to `value_range`."""
+    images, chains = tf.cast(images, tf.float32), tf.cast(chains, tf.float32)
     mixed = tf.einsum("cbhwk,bc->bhwk", chains, chain_weights)
     mix = tf.reshape(mix_weights, [-1, 1, 1, 1])
     output = mix * images + (1.0 - mix) * mixed
@@ -116,7 +117,7 @@ class AugMix(PolicyAugmentation):
         return parameters
 
     def transform_images(self, images, transformation):
-        images = tf.cast(images, tf.float32)
+        images = self.working_images(images)
         chains = []
         for chain in range(self.num_chains):
             augmented = images

@@ -12,7 +12,7 @@ import math
 
 import tensorflow as tf
 
-from keras_augment.ops import colour, filters, geometry
+from keras_augment.ops import colour, eight_bit, filters, geometry
 
 IDENTITY = "identity"
 
@@ -78,6 +78,25 @@ COLOUR_KERNELS = {
     "invert": _invert,
 }
 OP_NAMES = frozenset(COLOUR_KERNELS) | GEOMETRIC | {IDENTITY}
+
+
+def _eight_bit(kernel):
+    def apply(images, levels, maximum, value_range):
+        output = kernel(tf.cast(images, tf.float32), levels, maximum, value_range)
+        return tf.cast(tf.round(tf.clip_by_value(output, 0.0, 255.0)), tf.uint8)
+
+    return apply
+
+
+# The same ops on uint8 pixels, rounded after the op as PIL does: a policy on
+# 0..255 images moves a quarter of the bytes between ops.
+EIGHT_BIT_KERNELS = {name: _eight_bit(kernel) for name, kernel in COLOUR_KERNELS.items()}
+# Lookup-table kernels, much faster on uint8; they compile their own parts,
+# so the policy calls them as they are.
+LOOKUP_TABLE_KERNELS = {
+    "equalize": lambda images, levels, maximum, value_range: eight_bit.equalize(images),
+    "autocontrast": lambda images, levels, maximum, value_range: eight_bit.autocontrast(images),
+}
 
 
 def op_matrices(name, levels, maximum, height, width):

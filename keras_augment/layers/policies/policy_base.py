@@ -75,6 +75,7 @@ class PolicyAugmentation(BaseAugmentation):
     """
 
     geometric = True
+    accepts_uint8_images = True
 
     def _init_policy(self, table, interpolation, fill_mode, fill_value):
         self.table = op_table.validate_table(table, self._owner)
@@ -125,7 +126,12 @@ class PolicyAugmentation(BaseAugmentation):
             if name not in op_table.COLOUR_KERNELS:
                 outputs.append(piece)  # identity, or a geometric op (its partition is empty)
                 continue
-            kernel = compiled(op_table.COLOUR_KERNELS[name])
+            if images.dtype != tf.uint8:
+                kernel = compiled(op_table.COLOUR_KERNELS[name])
+            elif name in op_table.LOOKUP_TABLE_KERNELS:
+                kernel = op_table.LOOKUP_TABLE_KERNELS[name]
+            else:
+                kernel = compiled(op_table.EIGHT_BIT_KERNELS[name])
             value_range = self._value_range()
 
             def apply(sub_images, sub_levels, kernel=kernel, maximum=maximum, value_range=value_range):
@@ -137,14 +143,24 @@ class PolicyAugmentation(BaseAugmentation):
 
     def _warp(self, images, matrices):
         return resample(
-            images, matrices, None, self.interpolation, self.fill_mode, self.fill_value, tf.float32
+            images, matrices, None, self.interpolation, self.fill_mode, self.fill_value, images.dtype
         )
 
     def _value_range(self):
         return tuple(float(v) for v in (self.value_range or (0.0, 255.0)))
 
+    def working_images(self, images):
+        """Images as the slots process them: on the 0..255 range, uint8
+        pixels rounded after every op (as PIL and torchvision on uint8
+        tensors do); on any other range, float32 without rounding."""
+        if self._value_range() != (0.0, 255.0):
+            return tf.cast(images, tf.float32)
+        if images.dtype == tf.uint8:
+            return images
+        return tf.cast(tf.round(tf.clip_by_value(tf.cast(images, tf.float32), 0.0, 255.0)), tf.uint8)
+
     def transform_images(self, images, transformation):
-        images = tf.cast(images, tf.float32)
+        images = self.working_images(images)
         for slot in range(transformation[OP_IDS].shape[1]):
             images = self._run_slot(
                 images,

@@ -170,3 +170,27 @@ def test_aug_mix_refuses_boxes():
 def test_bad_arguments_raise(build, message):
     with pytest.raises(ValueError, match=message):
         build()
+
+
+def test_eight_bit_lookup_tables_match_the_float_kernels():
+    from keras_augment.ops import colour, eight_bit
+
+    rng = np.random.default_rng(0)
+    images = rng.integers(0, 256, (6, 9, 11, 3)).astype("uint8")
+    images[1] = images[1] // 4 + 60  # narrow range: autocontrast stretches
+    images[2, ..., 1] = 7  # constant channel: left as it is
+    floats = tf.cast(images, tf.float32)
+    for fast, reference in (
+        (eight_bit.equalize, colour.equalize),
+        (eight_bit.autocontrast, colour.autocontrast),
+    ):
+        expected = np.round(np.clip(np.asarray(reference(floats, (0.0, 255.0))), 0, 255))
+        np.testing.assert_array_equal(np.asarray(fast(images)), expected.astype("uint8"))
+
+
+def test_float_inputs_on_other_ranges_are_not_quantized():
+    layer = layers.RandAugment(value_range=(0, 1), seed=0)
+    images = np.random.default_rng(2).uniform(0, 1, (8, 12, 12, 3)).astype("float32")
+    output = np.asarray(layer(images, seed=1))
+    assert output.min() >= 0 and output.max() <= 1
+    assert not np.allclose(output * 255, np.round(output * 255))

@@ -1,6 +1,17 @@
 """Augmentation layers. Every class exported here follows `BaseAugmentation`."""
 
 from keras_augment.layers.affine import RandomRotation, RandomTranslation, RandomZoom
+from keras_augment.layers.audio import (
+    FrequencyMasking,
+    RandomGain,
+    RandomNoise,
+    RandomPitchShift,
+    RandomSpeed,
+    RandomTimeShift,
+    SpecAugment,
+    TimeMasking,
+    TimeWarp,
+)
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.brightness import RandomBrightness
 from keras_augment.layers.contrast import RandomContrast
@@ -34,6 +45,14 @@ from keras_augment.layers.policies import AugMix, AutoAugment, RandAugment, Triv
 from keras_augment.layers.probability import RandomApply, RandomChoice
 from keras_augment.layers.resizing import Resizing
 from keras_augment.layers.shear_affine import RandomAffine, RandomShear
+from keras_augment.layers.text import (
+    EDA,
+    RandomCharacterNoise,
+    RandomWordDeletion,
+    RandomWordInsertion,
+    RandomWordSwap,
+    SynonymReplacement,
+)
 
 __all__ = [
     "AugMix",
@@ -41,7 +60,9 @@ __all__ = [
     "AutoContrast",
     "BaseAugmentation",
     "CenterCrop",
+    "EDA",
     "Equalization",
+    "FrequencyMasking",
     "GridMask",
     "Pipeline",
     "RandAugment",
@@ -49,6 +70,7 @@ __all__ = [
     "RandomApply",
     "RandomBrightness",
     "RandomChannelShuffle",
+    "RandomCharacterNoise",
     "RandomChoice",
     "RandomColorDegeneration",
     "RandomColorJitter",
@@ -57,6 +79,7 @@ __all__ = [
     "RandomCutout",
     "RandomErasing",
     "RandomFlip",
+    "RandomGain",
     "RandomGamma",
     "RandomGaussianBlur",
     "RandomGaussianNoise",
@@ -64,16 +87,27 @@ __all__ = [
     "RandomHue",
     "RandomInvert",
     "RandomJpegQuality",
+    "RandomNoise",
     "RandomPerspective",
+    "RandomPitchShift",
     "RandomPosterization",
     "RandomResizedCrop",
     "RandomRotation",
     "RandomSaturation",
     "RandomSharpness",
     "RandomShear",
+    "RandomSpeed",
+    "RandomTimeShift",
     "RandomTranslation",
+    "RandomWordDeletion",
+    "RandomWordInsertion",
+    "RandomWordSwap",
     "RandomZoom",
     "Resizing",
     "Solarization",
+    "SpecAugment",
+    "SynonymReplacement",
+    "TimeMasking",
+    "TimeWarp",
     "TrivialAugmentWide",
 ]

@@ -74,16 +74,25 @@ class BaseAugmentation(keras.layers.Layer):
         geometric: True for layers that move pixels; then boxes, masks and
             keypoints need their own transform methods, or the layer raises.
         required_channels: channel count the layer needs, or None.
+        input_key: dict key of the data the layer augments (e.g. "text").
+        batched_ranks: ranks of a batched input; one less than the smallest
+            is a single sample. Text is `(1,)`, waveforms `(2,)`.
+        cast_inputs: False to keep the input dtype (e.g. `tf.string`)
+            instead of casting to the compute dtype.
         accepts_uint8_images: True for layers whose transform reads uint8
-            images directly (e.g. the resampler gathers packed bytes) and
-            returns the compute dtype itself; others receive images cast to
-            the compute dtype.
+            images directly (the resampler gathers bytes) and returns the
+            compute dtype itself; others receive images cast to the compute
+            dtype.
+        Non-image layers override `_check_images`, the validation hook.
     """
 
     random = True
     per_sample = True
     geometric = False
     required_channels = None
+    input_key = IMAGES
+    batched_ranks = (4,)
+    cast_inputs = True
     accepts_uint8_images = False
 
     def __init__(
@@ -178,7 +187,7 @@ class BaseAugmentation(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         if isinstance(input_shape, dict):
             output = dict(input_shape)
-            output[IMAGES] = self._image_output_shape(input_shape[IMAGES])
+            output[self.input_key] = self._image_output_shape(input_shape[self.input_key])
             return output
         return self._image_output_shape(input_shape)
 
@@ -214,7 +223,7 @@ class BaseAugmentation(keras.layers.Layer):
 
     def _image_output_shape(self, shape):
         shape = tuple(shape)
-        if len(shape) == 3:
+        if len(shape) == min(self.batched_ranks) - 1:
             return tuple(self.compute_image_output_shape((None,) + shape)[1:])
         return tuple(self.compute_image_output_shape(shape))
 
@@ -293,22 +302,29 @@ class BaseAugmentation(keras.layers.Layer):
     def _standardize(self, data):
         """Batch, validate and cast the input; return it with an inverse."""
         is_dict = isinstance(data, dict)
-        if is_dict and IMAGES not in data:
+        key = self.input_key
+        if is_dict and key not in data:
             raise ValueError(
-                f"{self._owner} expected a dict with an `images` key; received "
+                f"{self._owner} expected a dict with an `{key}` key; received "
                 f"keys {sorted(data)}."
             )
-        batch = dict(data) if is_dict else {IMAGES: data}
+        batch = dict(data) if is_dict else {key: data}
+        batch[IMAGES] = batch.pop(key)  # the subclass API names it images
         images = batch[IMAGES]
         if not isinstance(images, tf.Tensor):
             images = tf.convert_to_tensor(images)
-        if self.data_format == "channels_first" and images.shape.rank in (3, 4):
+        if (
+            self.data_format == "channels_first"
+            and self.batched_ranks == (4,)
+            and images.shape.rank in (3, 4)
+        ):
             images = tf.experimental.numpy.moveaxis(images, -3, -1)
         self._check_images(images)
-        unbatched = images.shape.rank == 3
+        unbatched = images.shape.rank == min(self.batched_ranks) - 1
         if unbatched:
             images = images[None]
-        if not (self.accepts_uint8_images and images.dtype == tf.uint8):
+        keep_uint8 = self.accepts_uint8_images and images.dtype == tf.uint8
+        if self.cast_inputs and not keep_uint8:
             images = tf.cast(images, self.compute_dtype)
         batch[IMAGES] = images
         mask_rank = None
@@ -359,7 +375,8 @@ class BaseAugmentation(keras.layers.Layer):
                         output[key] = tf.nest.map_structure(
                             lambda t: tf.squeeze(t, 0), output[key]
                         )
-            return output if is_dict else output[IMAGES]
+            output[self.input_key] = output.pop(IMAGES)
+            return output if is_dict else output[self.input_key]
 
         return batch, restore
 

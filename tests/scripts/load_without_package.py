@@ -35,10 +35,15 @@ with open(sys.argv[1]) as handle:
 for entry in entries:
     loaded = tf.saved_model.load(entry["model"])
     function = loaded.signatures[entry.get("signature", "serving_default")]
-    with np.load(entry["inputs"]) as inputs, np.load(entry["expected"]) as expected:
+    # allow_pickle: text families store tf.string batches as object arrays (files written by the test).
+    with np.load(entry["inputs"], allow_pickle=True) as inputs, np.load(
+        entry["expected"], allow_pickle=True
+    ) as expected:
         outputs = function(**{k: tf.constant(inputs[k]) for k in inputs.files})
         for key in expected.files:
-            if not np.array_equal(outputs[key].numpy(), expected[key], equal_nan=True):
+            actual = outputs[key].numpy()
+            numeric = actual.dtype.kind in "fc"  # equal_nan fails on strings
+            if not np.array_equal(actual, expected[key], equal_nan=numeric):
                 failures.append(f"{entry['model']}: output {key} differs")
 print("\n".join(failures) or f"all {len(entries)} models match")
 sys.exit(1 if failures else 0)

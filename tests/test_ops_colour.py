@@ -247,3 +247,7 @@ def test_kernels_compile_with_xla():
         return colour.autocontrast(x, RANGE)
 
     assert run(images, magnitudes).shape == images.shape
+    indices = tf.function(colour.equalization_indices, jit_compile=True)(images, RANGE)
+    histograms = colour.channel_histograms(indices)
+    tables = tf.function(colour.equalization_tables, jit_compile=True)(histograms, RANGE)
+    np.testing.assert_array_equal(tf.gather(tables, indices), colour.equalize(images, RANGE))

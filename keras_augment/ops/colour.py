@@ -172,41 +172,51 @@ def equalize(images, value_range, bins=256):
     """`ImageOps.equalize` on each channel of each image.
 
     With `bins=256` this is PIL's lookup table exactly; fewer bins group
-    neighbouring levels the way Keras `Equalization` does.
+    neighbouring levels the way Keras `Equalization` does. It runs in three
+    parts so callers can compile the element-wise ones with XLA:
+    `equalization_indices` and `equalization_tables` compile; the histogram
+    (`channel_histograms`) and the final gather are faster as plain
+    TensorFlow kernels on CPU than as XLA scatters and gathers.
     """
+    indices = equalization_indices(images, value_range, bins)
+    tables = equalization_tables(channel_histograms(indices, bins), value_range, bins)
+    return tf.gather(tables, indices)
+
+
+def equalization_indices(images, value_range, bins=256):
+    """Each pixel's bin, offset so that every (image, channel) pair owns its
+    own `bins` consecutive slots: int32 `[B, H, W, C]`."""
     shape = tf.shape(images)
-    batch_size, channels = shape[0], shape[3]
     pixels = tf.clip_by_value(to_unit_scale(images, value_range), 0.0, 255.0)
     indices = tf.cast(pixels * ((bins - 1) / 255.0), tf.int32)
-    # One histogram per (image, channel) row; a static bin count keeps it
-    # XLA-compilable when the batch size is only known at run time.
-    rows = tf.reshape(tf.transpose(indices, [0, 3, 1, 2]), [batch_size * channels, -1])
-    # The raw op takes the bin count as a constant; `tf.math.bincount` derives it from the data.
-    histograms = tf.raw_ops.DenseBincount(
-        input=rows, size=tf.constant(bins, tf.int32), weights=tf.zeros([0], tf.int32)
-    )
     offsets = (
-        tf.range(batch_size)[:, None, None, None] * channels
-        + tf.range(channels)[None, None, None, :]
+        tf.range(shape[0])[:, None, None, None] * shape[3]
+        + tf.range(shape[3])[None, None, None, :]
     ) * bins
-    table = tf.cast(equalize_tables(histograms, bins), images.dtype) * (255.0 / (bins - 1))
-    equalized = tf.gather(tf.reshape(table, [-1]), indices + offsets)
-    return from_unit_scale(equalized, value_range)
+    return indices + offsets
 
 
-def equalize_tables(histograms, bins=256):
-    """PIL's equalize lookup tables `[..., bins]` (int32 bin indices) from
-    histograms `[..., bins]` (int32)."""
+def channel_histograms(indices, bins=256):
+    """Histograms `[B * C, bins]` of `equalization_indices` (not XLA: its size is dynamic)."""
+    shape = tf.shape(indices)
+    size = shape[0] * shape[3] * bins
+    counts = tf.math.bincount(tf.reshape(indices, [-1]), minlength=size, maxlength=size)
+    return tf.reshape(counts, [-1, bins])
+
+
+def equalization_tables(histograms, value_range, bins=256):
+    """PIL's equalization lookup tables, flattened to `[B * C * bins]` values in `value_range`."""
     total = tf.reduce_sum(histograms, axis=-1, keepdims=True)
     # PIL drops the count of the last non-empty bin from the step.
-    positions = tf.range(bins)
+    positions = tf.range(bins)[None, :]
     last_bin = tf.reduce_max(tf.where(histograms > 0, positions, -1), axis=-1, keepdims=True)
     last_count = tf.reduce_sum(tf.where(positions == last_bin, histograms, 0), -1, keepdims=True)
     step = (total - last_count) // (bins - 1)
     before = tf.cumsum(histograms, axis=-1, exclusive=True)
-    safe_step = tf.maximum(step, 1)
-    table = tf.minimum((step // 2 + before) // safe_step, bins - 1)
-    return tf.where(step > 0, table, positions)
+    table = tf.minimum((step // 2 + before) // tf.maximum(step, 1), bins - 1)
+    table = tf.where(step > 0, table, positions)
+    table = tf.cast(table, tf.float32) * (255.0 / (bins - 1))
+    return tf.reshape(from_unit_scale(table, value_range), [-1])
 
 
 def gamma(images, gammas, value_range, gains=None):

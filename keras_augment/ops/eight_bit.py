@@ -4,9 +4,10 @@
 own 256-entry table. On uint8 images that is one gather per pixel; building
 the tables touches only `[B, C, 256]` values. Results equal
 `ops.colour.equalize` / `ops.colour.autocontrast` on the 0..255 range,
-rounded to uint8 (tested). The histogram uses TF's bincount kernel, which is
-several times faster on CPU than its XLA lowering, so `equalize` is not
-meant to run inside `jit_compile`; its table gather is compiled.
+rounded to uint8 (tested). `equalize` reuses `ops.colour`'s histogram and
+table functions; its histogram runs as a plain TF kernel (faster on CPU
+than under XLA), so it is not meant to run inside `jit_compile`. A gather
+from uint8 tables is fast under XLA, so the lookups are compiled.
 """
 
 import tensorflow as tf
@@ -31,19 +32,12 @@ def apply_lookup_tables(images, tables):
     return compiled(_apply_tables)(images, tf.cast(tables, tf.uint8))
 
 
-def channel_histograms(images):
-    """`[B, C, 256]` int32 histograms of uint8 images `[B, H, W, C]`."""
-    shape = tf.shape(images)
-    rows = tf.reshape(tf.transpose(tf.cast(images, tf.int32), [0, 3, 1, 2]), [shape[0] * shape[3], -1])
-    histograms = tf.raw_ops.DenseBincount(
-        input=rows, size=tf.constant(256, tf.int32), weights=tf.zeros([0], tf.int32)
-    )
-    return tf.reshape(histograms, [shape[0], shape[3], 256])
-
-
 def equalize(images):
     """`ImageOps.equalize` of uint8 images `[B, H, W, C]`, per channel."""
-    return apply_lookup_tables(images, colour.equalize_tables(channel_histograms(images)))
+    indices = compiled(_flat_indices)(images)
+    histograms = colour.channel_histograms(indices)
+    tables = compiled(colour.equalization_tables)(histograms, (0.0, 255.0))
+    return apply_lookup_tables(images, tables)
 
 
 def _autocontrast_tables(images):

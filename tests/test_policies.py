@@ -194,3 +194,27 @@ def test_float_inputs_on_other_ranges_are_not_quantized():
     output = np.asarray(layer(images, seed=1))
     assert output.min() >= 0 and output.max() <= 1
     assert not np.allclose(output * 255, np.round(output * 255))
+
+
+@pytest.mark.parametrize("name", ["RandAugment", "AugMix"])
+def test_keras_arguments_and_defaults(name):
+    import inspect
+
+    import keras
+
+    ours = inspect.signature(getattr(layers, name).__init__).parameters
+    theirs = inspect.signature(getattr(keras.layers, name).__init__).parameters
+    for argument, parameter in theirs.items():
+        if argument in ("self", "kwargs"):
+            continue
+        assert argument in ours, f"{name} lacks Keras's argument {argument!r}"
+        assert ours[argument].default == parameter.default, argument
+
+
+def test_zero_ops_matches_keras():
+    import keras
+
+    images = np.random.default_rng(3).integers(0, 256, (2, 12, 12, 3)).astype("float32")
+    ours = np.asarray(layers.RandAugment(num_ops=0, seed=0)(images))
+    theirs = np.asarray(keras.layers.RandAugment(num_ops=0, seed=0)(images))
+    np.testing.assert_array_equal(ours, theirs)

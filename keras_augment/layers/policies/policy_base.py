@@ -34,6 +34,8 @@ MATRICES = "matrices"
 
 def _slot_matrices(op_ids, levels, height, width, table):
     slots = op_ids.shape[1]
+    if slots == 0:  # num_ops=0: nothing to warp
+        return tf.zeros([tf.shape(op_ids)[0], 0, 3, 3])
     return tf.stack(
         [
             op_table.slot_matrices(op_ids[:, s], levels[:, s], height, width, table)

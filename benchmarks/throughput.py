@@ -141,6 +141,14 @@ PIPELINES = {
     },
 }
 
+# Pipeline R (RandAugment, 2 ops, default magnitude) lives in policy_rows.py.
+import sys  # noqa: E402
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import policy_rows  # noqa: E402
+
+policy_rows.register(PIPELINES, cast_floor, Unavailable)
+
 
 # ----------------------------------------------------------------- runner
 def make_dataset(kind, function, batches):

@@ -42,6 +42,7 @@ from keras_augment.layers.flip import RandomFlip
 from keras_augment.layers.generative import GenerativeAugment
 from keras_augment.layers.perspective import RandomPerspective
 from keras_augment.layers.pipeline import Pipeline
+from keras_augment.layers.policies import AugMix, AutoAugment, RandAugment, TrivialAugmentWide
 from keras_augment.layers.probability import RandomApply, RandomChoice
 from keras_augment.layers.resizing import Resizing
 from keras_augment.layers.shear_affine import RandomAffine, RandomShear
@@ -55,6 +56,8 @@ from keras_augment.layers.text import (
 )
 
 __all__ = [
+    "AugMix",
+    "AutoAugment",
     "AutoContrast",
     "BaseAugmentation",
     "CenterCrop",
@@ -64,6 +67,7 @@ __all__ = [
     "GenerativeAugment",
     "GridMask",
     "Pipeline",
+    "RandAugment",
     "RandomAffine",
     "RandomApply",
     "RandomBrightness",
@@ -107,4 +111,5 @@ __all__ = [
     "SynonymReplacement",
     "TimeMasking",
     "TimeWarp",
+    "TrivialAugmentWide",
 ]

@@ -3,6 +3,12 @@
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.brightness import RandomBrightness
 from keras_augment.layers.cut_mix import CutMix
+from keras_augment.layers.distortions import (
+    RandomGridDistortion,
+    RandomOpticalDistortion,
+    RandomThinPlateSpline,
+)
+from keras_augment.layers.elastic_transform import RandomElasticTransform
 from keras_augment.layers.flip import RandomFlip
 from keras_augment.layers.mix_up import MixUp
 from keras_augment.layers.mosaic import Mosaic
@@ -15,5 +21,9 @@ __all__ = [
     "Mosaic",
     "Pipeline",
     "RandomBrightness",
+    "RandomElasticTransform",
     "RandomFlip",
+    "RandomGridDistortion",
+    "RandomOpticalDistortion",
+    "RandomThinPlateSpline",
 ]

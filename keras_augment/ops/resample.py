@@ -74,7 +74,7 @@ def _axis_taps(coordinate, size, interpolation, fill_mode):
     return result
 
 
-def _resample(images, matrices, output_size, interpolation, fill_mode, fill_value):
+def _resample(images, matrices, output_size, interpolation, fill_mode, fill_value, displacements=None):
     shape = tf.shape(images)
     batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
     output_height, output_width = (height, width) if output_size is None else output_size
@@ -86,6 +86,11 @@ def _resample(images, matrices, output_size, interpolation, fill_mode, fill_valu
     xs = tf.range(output_width, dtype=tf.float32) + 0.5
     m = [[matrices[:, i, j][:, None, None] for j in range(3)] for i in range(3)]
     x_out, y_out = xs[None, None, :], ys[None, :, None]
+    if displacements is not None:
+        # A warp's per-pixel field moves the output point before the matrix.
+        displacements = tf.cast(displacements, tf.float32)
+        x_out = x_out + displacements[..., 0]
+        y_out = y_out + displacements[..., 1]
     denominator = m[2][0] * x_out + m[2][1] * y_out + m[2][2]
     x_in = (m[0][0] * x_out + m[0][1] * y_out + m[0][2]) / denominator
     y_in = (m[1][0] * x_out + m[1][1] * y_out + m[1][2]) / denominator
@@ -128,8 +133,10 @@ def _resample(images, matrices, output_size, interpolation, fill_mode, fill_valu
 @functools.lru_cache(maxsize=None)
 def _compiled(interpolation, fill_mode, jit_compile):
     # output_size is a Python value: XLA needs static output shapes.
-    def kernel(images, matrices, fill_value, output_size):
-        return _resample(images, matrices, output_size, interpolation, fill_mode, fill_value)
+    def kernel(images, matrices, fill_value, output_size, displacements=None):
+        return _resample(
+            images, matrices, output_size, interpolation, fill_mode, fill_value, displacements
+        )
 
     return tf.function(kernel, jit_compile=jit_compile, reduce_retracing=False)
 
@@ -141,6 +148,7 @@ def resample(
     interpolation="bilinear",
     fill_mode="constant",
     fill_value=0.0,
+    displacements=None,
 ):
     """Warp a batch of images, each with its own output-to-input matrix.
 
@@ -153,6 +161,9 @@ def resample(
         fill_mode: `"reflect"`, `"wrap"`, `"constant"` or `"nearest"`.
         fill_value: value of points outside the input when
             `fill_mode="constant"`.
+        displacements: optional float `[B, output_height, output_width, 2]`
+            per-pixel `(dx, dy)` added to each output pixel centre before the
+            matrix, so a warp field and a matrix resample in one pass.
 
     Returns:
         `[B, output_height, output_width, C]` in the dtype of `images`.
@@ -170,9 +181,12 @@ def resample(
     if output_size is not None:
         output_size = (int(output_size[0]), int(output_size[1]))
     kernel = _compiled(interpolation, fill_mode, xla_available())
-    return kernel(
+    arguments = [
         images,
         tf.convert_to_tensor(matrices, tf.float32),
         tf.convert_to_tensor(fill_value, tf.float32),
         output_size,
-    )
+    ]
+    if displacements is not None:
+        arguments.append(tf.convert_to_tensor(displacements, tf.float32))
+    return kernel(*arguments)

@@ -1,0 +1,229 @@
+"""Displacement fields for non-rigid warps, and their numerical inverse.
+
+A warp maps each output pixel centre `p` to the input point `p + d(p)`,
+with `d` a float `[B, H, W, 2]` field of `(dx, dy)` in pixels (the plane of
+`keras_augment.ops.geometry`). `keras_augment.ops.resample.resample` samples
+the input once through a field and, optionally, a matrix applied after it.
+Fields here are built from given noise or parameters: nothing is random.
+"""
+
+import math
+
+import tensorflow as tf
+
+from keras_augment.ops.resample import resample
+
+
+def _pixel_centres(size):
+    return tf.range(size, dtype=tf.float32) + 0.5
+
+
+def _frequencies(size):
+    """FFT frequencies in cycles per sample, like NumPy's `fftfreq`."""
+    index = tf.range(size)
+    return tf.cast(tf.where(index <= (size - 1) // 2, index, index - size), tf.float32) / tf.cast(
+        size, tf.float32
+    )
+
+
+def gaussian_smooth(noise, sigma):
+    """Blur `[B, h, w, C]` fields with a per-sample Gaussian through the FFT.
+
+    The blur is circular, which leaves the statistics of stationary noise
+    unchanged; an FFT makes the cost independent of `sigma`.
+
+    Args:
+        noise: float `[B, h, w, C]`.
+        sigma: float `[B]` standard deviation in samples of `noise`.
+    """
+    shape = tf.shape(noise)
+    height, width = shape[1], shape[2]
+    planes = tf.transpose(tf.cast(noise, tf.float32), [0, 3, 1, 2])
+    spectrum = tf.signal.rfft2d(planes)
+    fy = _frequencies(height)[:, None]
+    fx = tf.cast(tf.range(width // 2 + 1), tf.float32)[None, :] / tf.cast(width, tf.float32)
+    sigma = tf.cast(sigma, tf.float32)[:, None, None, None]
+    transfer = tf.exp(-2.0 * math.pi**2 * tf.square(sigma) * (fy**2 + fx**2)[None, None])
+    smoothed = tf.signal.irfft2d(spectrum * tf.cast(transfer, tf.complex64), [height, width])
+    return tf.transpose(smoothed, [0, 2, 3, 1])
+
+
+def field_stride(height, width):
+    """Grid step of elastic noise: about 48 noise samples across the short side."""
+    return tf.maximum(tf.minimum(height, width) // 48, 1)
+
+
+def elastic_field(noise, alpha, sigma, stride, height, width):
+    """Keras's elastic field `alpha * blur_sigma(sigma * noise)`, on a coarse grid.
+
+    Keras blurs unit noise drawn at every pixel; here the noise lives on a
+    grid `stride` pixels apart (`noise` has std 1), is scaled by `1 / stride`
+    so the blurred field has the same variance as a per-pixel draw, blurred
+    by `sigma / stride` grid steps, and resized bilinearly to the image. For
+    `sigma` under about `stride` pixels the field is smoother than Keras's.
+
+    Args:
+        noise: float `[B, ceil(H / stride), ceil(W / stride), 2]` unit normal.
+        alpha: float `[B]` displacement scale.
+        sigma: float `[B]` smoothing in pixels.
+        stride: int scalar grid step in pixels.
+        height, width: image size.
+
+    Returns:
+        float `[B, H, W, 2]` displacements.
+    """
+    stride_f = tf.cast(stride, tf.float32)
+    scale = (tf.cast(alpha, tf.float32) * tf.cast(sigma, tf.float32) / stride_f)[:, None, None, None]
+    coarse = gaussian_smooth(noise, tf.cast(sigma, tf.float32) / stride_f) * scale
+    return tf.image.resize(coarse, tf.stack([height, width]), "bilinear")
+
+
+def piecewise_linear_axis(steps, size):
+    """Grid distortion along one axis: `[B, size]` input coordinates of pixel centres.
+
+    The axis is cut into `n` equal cells; cell `i` of the output shows a
+    stretch of the input `steps[:, i]` times as long, rescaled so the cells
+    still cover the axis exactly (edges stay at the edges).
+
+    Args:
+        steps: float `[B, n]` positive relative cell lengths.
+        size: axis length in pixels.
+    """
+    steps = tf.cast(steps, tf.float32)
+    cells = tf.shape(steps)[1]
+    size_f = tf.cast(size, tf.float32)
+    knots = tf.cumsum(steps, axis=1, exclusive=True)
+    knots = tf.concat([knots, tf.reduce_sum(steps, 1, keepdims=True)], 1)
+    knots = knots / knots[:, -1:] * size_f  # [B, n + 1]
+    cell_f = size_f / tf.cast(cells, tf.float32)
+    position = _pixel_centres(size) / cell_f
+    index = tf.clip_by_value(tf.cast(tf.floor(position), tf.int32), 0, cells - 1)
+    fraction = position - tf.cast(index, tf.float32)
+    low = tf.gather(knots, index, axis=1)
+    high = tf.gather(knots, index + 1, axis=1)
+    return low + fraction[None, :] * (high - low)
+
+
+def grid_field(steps_x, steps_y, height, width):
+    """Separable grid-distortion field `[B, H, W, 2]` (see `piecewise_linear_axis`)."""
+    x_in = piecewise_linear_axis(steps_x, width) - _pixel_centres(width)[None, :]
+    y_in = piecewise_linear_axis(steps_y, height) - _pixel_centres(height)[None, :]
+    dx = tf.broadcast_to(x_in[:, None, :], tf.stack([tf.shape(x_in)[0], height, width]))
+    dy = tf.broadcast_to(y_in[:, :, None], tf.stack([tf.shape(y_in)[0], height, width]))
+    return tf.stack([dx, dy], -1)
+
+
+def optical_field(k, height, width):
+    """Radial lens distortion `[B, H, W, 2]` with `k1 = k2 = k` per sample.
+
+    Output point `(x, y)`, normalised by the image size about its centre,
+    samples the input at `(x, y) * (1 + k r^2 + k r^4)`: `k > 0` pulls the
+    borders in (barrel), `k < 0` pushes them out (pincushion). This is
+    OpenCV's camera model with focal lengths `(W, H)`, as albumentations uses.
+    """
+    height_f, width_f = tf.cast(height, tf.float32), tf.cast(width, tf.float32)
+    x = (_pixel_centres(width) - width_f / 2)[None, None, :] / width_f
+    y = (_pixel_centres(height) - height_f / 2)[None, :, None] / height_f
+    radius2 = x * x + y * y
+    k = tf.cast(k, tf.float32)[:, None, None]
+    gain = k * radius2 + k * radius2 * radius2  # displacement / position
+    return tf.stack([x * gain * width_f, y * gain * height_f], -1)
+
+
+def _thin_plate_kernel(squared_distance):
+    # U(r) = r^2 log r^2, with U(0) = 0.
+    safe = tf.where(squared_distance > 0, squared_distance, 1.0)
+    return tf.where(squared_distance > 0, squared_distance * tf.math.log(safe), 0.0)
+
+
+def thin_plate_field(source_points, target_points, height, width, stride=4):
+    """Thin-plate spline field `[B, H, W, 2]` taking each source to its target.
+
+    Points are normalised `[0, 1]` coordinates `[B, P, 2]` on the output; the
+    spline maps output point `source` to input point `target` and is smooth
+    in between. It is evaluated every `stride` pixels and resized bilinearly.
+    """
+    source = tf.cast(source_points, tf.float32)
+    target = tf.cast(target_points, tf.float32)
+    count = tf.shape(source)[1]
+    batch = tf.shape(source)[0]
+    differences = source[:, :, None, :] - source[:, None, :, :]
+    kernel = _thin_plate_kernel(tf.reduce_sum(tf.square(differences), -1))
+    affine = tf.concat([tf.ones([batch, count, 1]), source], -1)  # [B, P, 3]
+    top = tf.concat([kernel, affine], 2)
+    bottom = tf.concat([tf.transpose(affine, [0, 2, 1]), tf.zeros([batch, 3, 3])], 2)
+    system = tf.concat([top, bottom], 1)
+    rhs = tf.concat([target - source, tf.zeros([batch, 3, 2])], 1)
+    coefficients = tf.linalg.solve(system, rhs)  # [B, P + 3, 2]
+    coarse_h = (height + stride - 1) // stride
+    coarse_w = (width + stride - 1) // stride
+    # Where bilinear resizing (half-pixel centres) expects the coarse samples.
+    ys = (tf.range(coarse_h, dtype=tf.float32) + 0.5) / tf.cast(coarse_h, tf.float32)
+    xs = (tf.range(coarse_w, dtype=tf.float32) + 0.5) / tf.cast(coarse_w, tf.float32)
+    grid = tf.reshape(tf.stack(tf.meshgrid(xs, ys), -1), [1, -1, 2])  # [1, hw, 2]
+    to_control = grid[:, :, None, :] - source[:, None, :, :]
+    basis = tf.concat(
+        [
+            _thin_plate_kernel(tf.reduce_sum(tf.square(to_control), -1)),
+            tf.ones([batch, tf.shape(grid)[1], 1]),
+            tf.broadcast_to(grid, [batch, tf.shape(grid)[1], 2]),
+        ],
+        -1,
+    )
+    offsets = tf.matmul(basis, coefficients)  # normalised displacement
+    size = tf.cast(tf.stack([width, height]), tf.float32)
+    coarse = tf.reshape(offsets * size, tf.stack([batch, coarse_h, coarse_w, 2]))
+    return tf.image.resize(coarse, tf.stack([height, width]), "bilinear")
+
+
+def warp_fields(fields, displacements):
+    """Sample `[B, H, W, C]` fields at each pixel centre plus `displacements`."""
+    batch = tf.shape(fields)[0]
+    identity = tf.eye(3, batch_shape=[batch])
+    return resample(fields, identity, None, "bilinear", "nearest", 0.0, displacements)
+
+
+def invert_field(displacements, iterations=10):
+    """The field `e` that undoes a warp by `d`: `e(p) = -d(p + e(p))`.
+
+    Solved by fixed-point iteration, which converges where the warp folds
+    nothing (`|grad d| < 1`), as the smooth fields of these layers do.
+    """
+    inverse = -displacements
+    for _ in range(iterations):
+        inverse = -warp_fields(displacements, inverse)
+    return inverse
+
+
+def sample_field_at_points(displacements, points):
+    """Bilinear `[B, K, 2]` field values at `[B, K, 2]` points (edges repeated)."""
+    shape = tf.shape(displacements)
+    height, width = shape[1], shape[2]
+    position = tf.cast(points, tf.float32) - 0.5
+    low = tf.floor(position)
+    fraction = position - low
+    low = tf.cast(low, tf.int32)
+    result = 0.0
+    for dy in (0, 1):
+        for dx in (0, 1):
+            x = tf.clip_by_value(low[..., 0] + dx, 0, width - 1)
+            y = tf.clip_by_value(low[..., 1] + dy, 0, height - 1)
+            weight_x = fraction[..., 0] if dx else 1.0 - fraction[..., 0]
+            weight_y = fraction[..., 1] if dy else 1.0 - fraction[..., 1]
+            values = tf.gather_nd(displacements, tf.stack([y, x], -1), batch_dims=1)
+            result += values * (weight_x * weight_y)[..., None]
+    return result
+
+
+def forward_points(points, displacements, iterations=10):
+    """Output positions `p` of input points `q`: solves `p + d(p) = q`.
+
+    Args:
+        points: float `[B, K, 2]` input x, y.
+        displacements: float `[B, H, W, 2]`.
+    """
+    points = tf.cast(points, tf.float32)
+    output = points - sample_field_at_points(displacements, points)
+    for _ in range(iterations):
+        output = points - sample_field_at_points(displacements, output)
+    return output

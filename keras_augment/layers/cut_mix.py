@@ -74,7 +74,8 @@ class CutMix(MixingAugmentation):
     def sample_parameters(self, sampler, images_shape):
         batch_size, height, width = images_shape[0], images_shape[1], images_shape[2]
         partners = draw_permutation(sampler, batch_size)
-        alpha = sampler.uniform([batch_size], self.factor[0], self.factor[1]) + 1e-6
+        # A floor, not `+ 1e-6`: graph rewrites may fold additions of constants.
+        alpha = tf.maximum(sampler.uniform([batch_size], self.factor[0], self.factor[1]), 1e-6)
         lam = draw_beta(sampler, [batch_size], alpha)
         ratio = tf.sqrt(1.0 - lam)
         height_f, width_f = tf.cast(height, tf.float32), tf.cast(width, tf.float32)

@@ -83,10 +83,9 @@ class RandomGridDistortion(_Distortion):
 
     def sample_displacements(self, sampler, images_shape):
         batch, height, width = images_shape[0], images_shape[1], images_shape[2]
-        low, high = self.distort_limit
-        steps_x = 1.0 + sampler.uniform([batch, self.num_steps], low, high)
-        steps_y = 1.0 + sampler.uniform([batch, self.num_steps], low, high)
-        return warp_ops.grid_field(steps_x, steps_y, height, width)
+        units_x = sampler.uniform([batch, self.num_steps])
+        units_y = sampler.uniform([batch, self.num_steps])
+        return warp_ops.grid_field(units_x, units_y, self.distort_limit, height, width)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -117,8 +116,8 @@ class RandomOpticalDistortion(_Distortion):
 
     def sample_displacements(self, sampler, images_shape):
         batch, height, width = images_shape[0], images_shape[1], images_shape[2]
-        k = sampler.uniform([batch], *self.distort_limit)
-        return warp_ops.optical_field(k, height, width)
+        units = sampler.uniform([batch])
+        return warp_ops.optical_field(units, self.distort_limit, height, width)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -157,9 +156,9 @@ class RandomThinPlateSpline(_Distortion):
         side = tf.linspace(0.0, 1.0, self.num_control_points)
         grid = tf.reshape(tf.stack(tf.meshgrid(side, side), -1), [1, -1, 2])
         source = tf.tile(grid, tf.stack([batch, 1, 1]))
-        strength = sampler.uniform([batch], *self.scale_range) / 10.0
-        jitter = sampler.normal(tf.shape(source)) * strength[:, None, None]
-        return warp_ops.thin_plate_field(source, source + jitter, height, width)
+        normals = sampler.normal(tf.shape(source))
+        target = warp_ops.jitter_points(source, normals, sampler.uniform([batch]), self.scale_range)
+        return warp_ops.thin_plate_field(source, target, height, width)
 
 
 for _layer in (RandomGridDistortion, RandomOpticalDistortion, RandomThinPlateSpline):

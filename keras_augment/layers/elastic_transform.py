@@ -20,7 +20,7 @@ class RandomElasticTransform(WarpAugmentation):
     deviation `sigma` blurred with a Gaussian of width `sigma` and multiplied
     by `alpha`. Unlike Keras, x and y displacements are independent, and the
     noise is drawn on a grid of about 48 points across the short side, blurred
-    through an FFT and resized (see `keras_augment.ops.warp.elastic_field`),
+    with two small matrix products and resized (see `keras_augment.ops.warp.elastic_field`),
     so the cost does not grow with `sigma`. The result is clipped to
     `value_range`, as in Keras.
 
@@ -80,12 +80,12 @@ class RandomElasticTransform(WarpAugmentation):
     def sample_displacements(self, sampler, images_shape):
         batch, height, width = images_shape[0], images_shape[1], images_shape[2]
         probability = sampler.uniform([batch], self.factor[0], self.factor[1])
-        applied = tf.cast(sampler.uniform([batch]) < probability, tf.float32)
-        strength = sampler.uniform([batch], self.scale[0], self.scale[1]) * applied
-        alpha = 0.1 * strength * tf.cast(tf.maximum(height, width), tf.float32)
-        sigma = 0.05 * strength * tf.cast(tf.minimum(height, width), tf.float32)
+        applied = sampler.uniform([batch]) < probability
+        strength_units = sampler.uniform([batch])
         stride = warp_ops.field_stride(height, width)
         noise = sampler.normal(
             tf.stack([batch, (height + stride - 1) // stride, (width + stride - 1) // stride, 2])
         )
-        return warp_ops.elastic_field(noise, alpha, sigma, stride, height, width)
+        return warp_ops.elastic_field(
+            noise, strength_units, self.scale, applied, stride, height, width
+        )

@@ -35,10 +35,10 @@ def box_outline_points(boxes):
     return tf.reshape(points, tf.stack([tf.shape(boxes)[0], -1, 2]))
 
 
-def forward_map(points, matrices, displacements, iterations=10):
+def forward_map(points, matrices, displacements):
     """Output positions of input points `[B, K, 2]` under `matrix @ (p + d(p))`."""
     on_warp_plane = geometry.transform_points(points, geometry.invert(matrices))
-    return warp_ops.forward_points(on_warp_plane, displacements, iterations)
+    return warp_ops.forward_points(on_warp_plane, displacements)
 
 
 def warp_batch(layer, batch, matrices, displacements):

@@ -7,45 +7,82 @@ the input once through a field and, optionally, a matrix applied after it.
 Fields here are built from given noise or parameters: nothing is random.
 """
 
-import math
+import functools
 
 import tensorflow as tf
 
-from keras_augment.ops.resample import resample
+from keras_augment.ops.resample import resample, xla_available
+
+THIN_PLATE_STRIDE = 4
+# Fixed-point steps when inverting a warp; each gains about a digit on smooth fields.
+FIXED_POINT_ITERATIONS = 10
+
+
+def _xla_kernel(with_size):
+    """Run the decorated function as one XLA kernel (plain TF where XLA is missing).
+
+    Compiled, it gives the same bits in eager mode, in a `tf.function`, in
+    `tf.data` and in a SavedModel, which op-by-op float maths does not. With
+    `with_size`, its last two arguments are the image height and width: they
+    reach the kernel as the lengths of two vectors, so XLA sees them as
+    compile-time constants.
+    """
+
+    def decorate(function):
+        compiled = {}
+
+        def body(tensors, rows, cols):
+            if with_size:
+                return function(*tensors, tf.shape(rows)[0], tf.shape(cols)[0])
+            return function(*tensors)
+
+        @functools.wraps(function)
+        def wrapper(*args):
+            jit = xla_available()
+            if jit not in compiled:
+                compiled[jit] = tf.function(body, jit_compile=jit)
+            if with_size:
+                *tensors, height, width = args
+                rows, cols = tf.zeros(tf.reshape(height, [1])), tf.zeros(tf.reshape(width, [1]))
+            else:
+                tensors, rows, cols = args, tf.zeros([0]), tf.zeros([0])
+            return compiled[jit](tuple(tf.convert_to_tensor(t) for t in tensors), rows, cols)
+
+        return wrapper
+
+    return decorate
 
 
 def _pixel_centres(size):
     return tf.range(size, dtype=tf.float32) + 0.5
 
 
-def _frequencies(size):
-    """FFT frequencies in cycles per sample, like NumPy's `fftfreq`."""
-    index = tf.range(size)
-    return tf.cast(tf.where(index <= (size - 1) // 2, index, index - size), tf.float32) / tf.cast(
-        size, tf.float32
-    )
+def gaussian_matrices(sigma, size):
+    """Row-normalised Gaussian blur matrices `[B, size, size]`, one per sigma."""
+    index = tf.range(size, dtype=tf.float32)
+    distance2 = tf.square(index[:, None] - index[None, :])[None]
+    sigma = tf.maximum(tf.cast(sigma, tf.float32), 1e-3)[:, None, None]
+    weights = tf.exp(-distance2 / (2.0 * tf.square(sigma)))
+    return weights / tf.reduce_sum(weights, -1, keepdims=True)
 
 
 def gaussian_smooth(noise, sigma):
-    """Blur `[B, h, w, C]` fields with a per-sample Gaussian through the FFT.
+    """Blur `[B, h, w, C]` fields with a per-sample Gaussian of width `sigma`.
 
-    The blur is circular, which leaves the statistics of stationary noise
-    unchanged; an FFT makes the cost independent of `sigma`.
+    The blur is two batched matrix products (rows, then columns), so a whole
+    batch with different `sigma` runs as one op; edges use the truncated,
+    renormalised kernel. Meant for the small grids of `elastic_field`.
 
     Args:
         noise: float `[B, h, w, C]`.
         sigma: float `[B]` standard deviation in samples of `noise`.
     """
     shape = tf.shape(noise)
-    height, width = shape[1], shape[2]
-    planes = tf.transpose(tf.cast(noise, tf.float32), [0, 3, 1, 2])
-    spectrum = tf.signal.rfft2d(planes)
-    fy = _frequencies(height)[:, None]
-    fx = tf.cast(tf.range(width // 2 + 1), tf.float32)[None, :] / tf.cast(width, tf.float32)
-    sigma = tf.cast(sigma, tf.float32)[:, None, None, None]
-    transfer = tf.exp(-2.0 * math.pi**2 * tf.square(sigma) * (fy**2 + fx**2)[None, None])
-    smoothed = tf.signal.irfft2d(spectrum * tf.cast(transfer, tf.complex64), [height, width])
-    return tf.transpose(smoothed, [0, 2, 3, 1])
+    rows = gaussian_matrices(sigma, shape[1])
+    cols = gaussian_matrices(sigma, shape[2])
+    noise = tf.cast(noise, tf.float32)
+    blurred = tf.einsum("bij,bjwc->biwc", rows, noise)
+    return tf.einsum("bkw,biwc->bikc", cols, blurred)
 
 
 def field_stride(height, width):
@@ -53,28 +90,46 @@ def field_stride(height, width):
     return tf.maximum(tf.minimum(height, width) // 48, 1)
 
 
-def elastic_field(noise, alpha, sigma, stride, height, width):
-    """Keras's elastic field `alpha * blur_sigma(sigma * noise)`, on a coarse grid.
+def in_range(units, bounds):
+    """Map unit draws in `[0, 1)` to `[low, high)` with `bounds = (low, high)`.
 
-    Keras blurs unit noise drawn at every pixel; here the noise lives on a
-    grid `stride` pixels apart (`noise` has std 1), is scaled by `1 / stride`
-    so the blurred field has the same variance as a per-pixel draw, blurred
-    by `sigma / stride` grid steps, and resized bilinearly to the image. For
-    `sigma` under about `stride` pixels the field is smoother than Keras's.
+    Done inside the kernels: outside XLA, graph rewrites may fold this
+    arithmetic with later constants and change the last bit.
+    """
+    bounds = tf.cast(bounds, tf.float32)
+    return bounds[0] + tf.cast(units, tf.float32) * (bounds[1] - bounds[0])
+
+
+@_xla_kernel(with_size=True)
+def elastic_field(noise, strength_units, scale_bounds, applied, stride, height, width):
+    """Keras's elastic field on a coarse grid, per-sample strength `s`.
+
+    As Keras: `alpha = 0.1 * s * max(H, W)`, `sigma = 0.05 * s * min(H, W)`,
+    field `alpha * blur_sigma(sigma * noise)`. Keras blurs unit noise drawn
+    at every pixel; here the noise lives on a grid `stride` pixels apart, is
+    scaled by `1 / stride` so the blurred field has the variance of a
+    per-pixel draw, blurred by `sigma / stride` grid steps, and resized
+    bilinearly. For `sigma` under about `stride` pixels the field is smoother
+    than Keras's.
 
     Args:
         noise: float `[B, ceil(H / stride), ceil(W / stride), 2]` unit normal.
-        alpha: float `[B]` displacement scale.
-        sigma: float `[B]` smoothing in pixels.
+        strength_units: float `[B]` unit draws of the strength `s`.
+        scale_bounds: `(low, high)` range of `s`.
+        applied: bool `[B]`; samples with False get a zero field.
         stride: int scalar grid step in pixels.
         height, width: image size.
 
     Returns:
         float `[B, H, W, 2]` displacements.
     """
+    strength = in_range(strength_units, scale_bounds) * tf.cast(applied, tf.float32)
+    height_f, width_f = tf.cast(height, tf.float32), tf.cast(width, tf.float32)
+    alpha = 0.1 * strength * tf.maximum(height_f, width_f)
+    sigma = 0.05 * strength * tf.minimum(height_f, width_f)
     stride_f = tf.cast(stride, tf.float32)
-    scale = (tf.cast(alpha, tf.float32) * tf.cast(sigma, tf.float32) / stride_f)[:, None, None, None]
-    coarse = gaussian_smooth(noise, tf.cast(sigma, tf.float32) / stride_f) * scale
+    scale = (alpha * sigma / stride_f)[:, None, None, None]
+    coarse = gaussian_smooth(noise, sigma / stride_f) * scale
     return tf.image.resize(coarse, tf.stack([height, width]), "bilinear")
 
 
@@ -104,8 +159,15 @@ def piecewise_linear_axis(steps, size):
     return low + fraction[None, :] * (high - low)
 
 
-def grid_field(steps_x, steps_y, height, width):
-    """Separable grid-distortion field `[B, H, W, 2]` (see `piecewise_linear_axis`)."""
+@_xla_kernel(with_size=True)
+def grid_field(units_x, units_y, limits, height, width):
+    """Separable grid-distortion field `[B, H, W, 2]` (see `piecewise_linear_axis`).
+
+    Cell lengths are `1 + u` with `u` in `limits`, from unit draws
+    `units_x`, `units_y` of shape `[B, cells]`.
+    """
+    steps_x = 1.0 + in_range(units_x, limits)
+    steps_y = 1.0 + in_range(units_y, limits)
     x_in = piecewise_linear_axis(steps_x, width) - _pixel_centres(width)[None, :]
     y_in = piecewise_linear_axis(steps_y, height) - _pixel_centres(height)[None, :]
     dx = tf.broadcast_to(x_in[:, None, :], tf.stack([tf.shape(x_in)[0], height, width]))
@@ -113,8 +175,11 @@ def grid_field(steps_x, steps_y, height, width):
     return tf.stack([dx, dy], -1)
 
 
-def optical_field(k, height, width):
+@_xla_kernel(with_size=True)
+def optical_field(units, limits, height, width):
     """Radial lens distortion `[B, H, W, 2]` with `k1 = k2 = k` per sample.
+
+    `k` is `units` (`[B]` unit draws) mapped into `limits`.
 
     Output point `(x, y)`, normalised by the image size about its centre,
     samples the input at `(x, y) * (1 + k r^2 + k r^4)`: `k > 0` pulls the
@@ -125,7 +190,7 @@ def optical_field(k, height, width):
     x = (_pixel_centres(width) - width_f / 2)[None, None, :] / width_f
     y = (_pixel_centres(height) - height_f / 2)[None, :, None] / height_f
     radius2 = x * x + y * y
-    k = tf.cast(k, tf.float32)[:, None, None]
+    k = in_range(units, limits)[:, None, None]
     gain = k * radius2 + k * radius2 * radius2  # displacement / position
     return tf.stack([x * gain * width_f, y * gain * height_f], -1)
 
@@ -136,13 +201,30 @@ def _thin_plate_kernel(squared_distance):
     return tf.where(squared_distance > 0, squared_distance * tf.math.log(safe), 0.0)
 
 
-def thin_plate_field(source_points, target_points, height, width, stride=4):
+@_xla_kernel(with_size=False)
+def jitter_points(points, normals, strength_units, scale_range):
+    """`points + normals * s / 10` with `s` per sample in `scale_range`.
+
+    Args:
+        points: float `[B, P, 2]` normalised control points.
+        normals: float `[B, P, 2]` unit normal draws.
+        strength_units: float `[B]` unit draws of `s`.
+        scale_range: `(low, high)` of `s`.
+    """
+    strength = in_range(strength_units, scale_range) / 10.0
+    return tf.cast(points, tf.float32) + tf.cast(normals, tf.float32) * strength[:, None, None]
+
+
+@_xla_kernel(with_size=True)
+def thin_plate_field(source_points, target_points, height, width):
     """Thin-plate spline field `[B, H, W, 2]` taking each source to its target.
 
     Points are normalised `[0, 1]` coordinates `[B, P, 2]` on the output; the
     spline maps output point `source` to input point `target` and is smooth
-    in between. It is evaluated every `stride` pixels and resized bilinearly.
+    in between. It is evaluated every `THIN_PLATE_STRIDE` pixels and resized
+    bilinearly.
     """
+    stride = THIN_PLATE_STRIDE
     source = tf.cast(source_points, tf.float32)
     target = tf.cast(target_points, tf.float32)
     count = tf.shape(source)[1]
@@ -183,14 +265,15 @@ def warp_fields(fields, displacements):
     return resample(fields, identity, None, "bilinear", "nearest", 0.0, displacements)
 
 
-def invert_field(displacements, iterations=10):
+@_xla_kernel(with_size=False)
+def invert_field(displacements):
     """The field `e` that undoes a warp by `d`: `e(p) = -d(p + e(p))`.
 
     Solved by fixed-point iteration, which converges where the warp folds
     nothing (`|grad d| < 1`), as the smooth fields of these layers do.
     """
     inverse = -displacements
-    for _ in range(iterations):
+    for _ in range(FIXED_POINT_ITERATIONS):
         inverse = -warp_fields(displacements, inverse)
     return inverse
 
@@ -215,7 +298,8 @@ def sample_field_at_points(displacements, points):
     return result
 
 
-def forward_points(points, displacements, iterations=10):
+@_xla_kernel(with_size=False)
+def forward_points(points, displacements):
     """Output positions `p` of input points `q`: solves `p + d(p) = q`.
 
     Args:
@@ -224,6 +308,6 @@ def forward_points(points, displacements, iterations=10):
     """
     points = tf.cast(points, tf.float32)
     output = points - sample_field_at_points(displacements, points)
-    for _ in range(iterations):
+    for _ in range(FIXED_POINT_ITERATIONS):
         output = points - sample_field_at_points(displacements, output)
     return output

@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from keras_augment.ops.resample import resample, xla_available
 
-THIN_PLATE_STRIDE = 4
+THIN_PLATE_STRIDE = 2
 # Fixed-point steps when inverting a warp; each gains about a digit on smooth fields.
 FIXED_POINT_ITERATIONS = 10
 
@@ -134,7 +134,7 @@ def elastic_field(noise, strength_units, scale_bounds, applied, stride, height, 
 
 
 def piecewise_linear_axis(steps, size):
-    """Grid distortion along one axis: `[B, size]` input coordinates of pixel centres.
+    """Grid distortion along one axis: `[B, size]` displacements of pixel centres.
 
     The axis is cut into `n` equal cells; cell `i` of the output shows a
     stretch of the input `steps[:, i]` times as long, rescaled so the cells
@@ -146,17 +146,18 @@ def piecewise_linear_axis(steps, size):
     """
     steps = tf.cast(steps, tf.float32)
     cells = tf.shape(steps)[1]
-    size_f = tf.cast(size, tf.float32)
-    knots = tf.cumsum(steps, axis=1, exclusive=True)
-    knots = tf.concat([knots, tf.reduce_sum(steps, 1, keepdims=True)], 1)
-    knots = knots / knots[:, -1:] * size_f  # [B, n + 1]
-    cell_f = size_f / tf.cast(cells, tf.float32)
-    position = _pixel_centres(size) / cell_f
+    cells_f = tf.cast(cells, tf.float32)
+    # Work in cell units so equal steps give exactly zero displacement.
+    knots = tf.cumsum(steps / tf.reduce_mean(steps, 1, keepdims=True), axis=1, exclusive=True)
+    knots = tf.concat([knots, tf.fill(tf.stack([tf.shape(steps)[0], 1]), cells_f)], 1)
+    shifts = knots - tf.range(cells + 1, dtype=tf.float32)[None, :]  # [B, n + 1]
+    cell_size = tf.cast(size, tf.float32) / cells_f
+    position = _pixel_centres(size) / cell_size
     index = tf.clip_by_value(tf.cast(tf.floor(position), tf.int32), 0, cells - 1)
-    fraction = position - tf.cast(index, tf.float32)
-    low = tf.gather(knots, index, axis=1)
-    high = tf.gather(knots, index + 1, axis=1)
-    return low + fraction[None, :] * (high - low)
+    fraction = (position - tf.cast(index, tf.float32))[None, :]
+    low = tf.gather(shifts, index, axis=1)
+    high = tf.gather(shifts, index + 1, axis=1)
+    return (low + fraction * (high - low)) * cell_size
 
 
 @_xla_kernel(with_size=True)
@@ -168,10 +169,10 @@ def grid_field(units_x, units_y, limits, height, width):
     """
     steps_x = 1.0 + in_range(units_x, limits)
     steps_y = 1.0 + in_range(units_y, limits)
-    x_in = piecewise_linear_axis(steps_x, width) - _pixel_centres(width)[None, :]
-    y_in = piecewise_linear_axis(steps_y, height) - _pixel_centres(height)[None, :]
-    dx = tf.broadcast_to(x_in[:, None, :], tf.stack([tf.shape(x_in)[0], height, width]))
-    dy = tf.broadcast_to(y_in[:, :, None], tf.stack([tf.shape(y_in)[0], height, width]))
+    x_shift = piecewise_linear_axis(steps_x, width)
+    y_shift = piecewise_linear_axis(steps_y, height)
+    dx = tf.broadcast_to(x_shift[:, None, :], tf.stack([tf.shape(x_shift)[0], height, width]))
+    dy = tf.broadcast_to(y_shift[:, :, None], tf.stack([tf.shape(y_shift)[0], height, width]))
     return tf.stack([dx, dy], -1)
 
 
@@ -199,6 +200,14 @@ def _thin_plate_kernel(squared_distance):
     # U(r) = r^2 log r^2, with U(0) = 0.
     safe = tf.where(squared_distance > 0, squared_distance, 1.0)
     return tf.where(squared_distance > 0, squared_distance * tf.math.log(safe), 0.0)
+
+
+def _corner_aligned_samples(size, stride):
+    """About `size / stride + 1` pixel centres from the first to the last pixel,
+    where corner-aligned bilinear resizing expects its samples."""
+    count = tf.maximum((size - 1) // stride + 1, 2)
+    step = tf.cast(size - 1, tf.float32) / tf.cast(count - 1, tf.float32)
+    return tf.range(count, dtype=tf.float32) * step + 0.5
 
 
 @_xla_kernel(with_size=False)
@@ -237,11 +246,11 @@ def thin_plate_field(source_points, target_points, height, width):
     system = tf.concat([top, bottom], 1)
     rhs = tf.concat([target - source, tf.zeros([batch, 3, 2])], 1)
     coefficients = tf.linalg.solve(system, rhs)  # [B, P + 3, 2]
-    coarse_h = (height + stride - 1) // stride
-    coarse_w = (width + stride - 1) // stride
-    # Where bilinear resizing (half-pixel centres) expects the coarse samples.
-    ys = (tf.range(coarse_h, dtype=tf.float32) + 0.5) / tf.cast(coarse_h, tf.float32)
-    xs = (tf.range(coarse_w, dtype=tf.float32) + 0.5) / tf.cast(coarse_w, tf.float32)
+    ys = _corner_aligned_samples(height, stride)
+    xs = _corner_aligned_samples(width, stride)
+    coarse_h, coarse_w = tf.shape(ys)[0], tf.shape(xs)[0]
+    ys = ys / tf.cast(height, tf.float32)
+    xs = xs / tf.cast(width, tf.float32)
     grid = tf.reshape(tf.stack(tf.meshgrid(xs, ys), -1), [1, -1, 2])  # [1, hw, 2]
     to_control = grid[:, :, None, :] - source[:, None, :, :]
     basis = tf.concat(
@@ -255,7 +264,9 @@ def thin_plate_field(source_points, target_points, height, width):
     offsets = tf.matmul(basis, coefficients)  # normalised displacement
     size = tf.cast(tf.stack([width, height]), tf.float32)
     coarse = tf.reshape(offsets * size, tf.stack([batch, coarse_h, coarse_w, 2]))
-    return tf.image.resize(coarse, tf.stack([height, width]), "bilinear")
+    return tf.raw_ops.ResizeBilinear(
+        images=coarse, size=tf.stack([height, width]), align_corners=True, half_pixel_centers=False
+    )
 
 
 def warp_fields(fields, displacements):

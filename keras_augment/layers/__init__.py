@@ -1,7 +1,10 @@
 """Augmentation layers. Every class exported here follows `BaseAugmentation`."""
 
+from keras_augment.layers.affine import RandomRotation, RandomTranslation, RandomZoom
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.brightness import RandomBrightness
+from keras_augment.layers.contrast import RandomContrast
+from keras_augment.layers.crop import CenterCrop, RandomCrop, RandomResizedCrop
 from keras_augment.layers.cut_mix import CutMix
 from keras_augment.layers.distortions import (
     RandomGridDistortion,
@@ -12,18 +15,35 @@ from keras_augment.layers.elastic_transform import RandomElasticTransform
 from keras_augment.layers.flip import RandomFlip
 from keras_augment.layers.mix_up import MixUp
 from keras_augment.layers.mosaic import Mosaic
+from keras_augment.layers.perspective import RandomPerspective
 from keras_augment.layers.pipeline import Pipeline
+from keras_augment.layers.probability import RandomApply, RandomChoice
+from keras_augment.layers.resizing import Resizing
+from keras_augment.layers.shear_affine import RandomAffine, RandomShear
 
 __all__ = [
     "BaseAugmentation",
+    "CenterCrop",
     "CutMix",
     "MixUp",
     "Mosaic",
     "Pipeline",
+    "RandomAffine",
+    "RandomApply",
     "RandomBrightness",
+    "RandomChoice",
+    "RandomContrast",
+    "RandomCrop",
     "RandomElasticTransform",
     "RandomFlip",
     "RandomGridDistortion",
     "RandomOpticalDistortion",
+    "RandomPerspective",
+    "RandomResizedCrop",
+    "RandomRotation",
+    "RandomShear",
     "RandomThinPlateSpline",
+    "RandomTranslation",
+    "RandomZoom",
+    "Resizing",
 ]

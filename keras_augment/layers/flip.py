@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.base import BaseAugmentation
+from keras_augment.ops import geometry
 
 HORIZONTAL = "horizontal"
 VERTICAL = "vertical"
@@ -48,6 +49,19 @@ class RandomFlip(BaseAugmentation):
     """
 
     geometric = True
+    # Pipeline fuses it through its matrix with neighbouring geometric layers.
+    fusable = True
+    interpolation = None
+    fill_mode = None
+    fill_value = 0.0
+    min_area = 0.0
+    min_visibility = 0.0
+
+    def output_size(self):
+        return None
+
+    def output_images_shape(self, images_shape):
+        return images_shape
 
     def __init__(self, mode=HORIZONTAL_AND_VERTICAL, seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
@@ -62,10 +76,10 @@ class RandomFlip(BaseAugmentation):
         horizontal = sampler.bernoulli(batch_size, 0.5)
         vertical = sampler.bernoulli(batch_size, 0.5)
         no_flip = tf.zeros_like(horizontal)
-        return {
-            "horizontal": horizontal if self.mode != VERTICAL else no_flip,
-            "vertical": vertical if self.mode != HORIZONTAL else no_flip,
-        }
+        horizontal = horizontal if self.mode != VERTICAL else no_flip
+        vertical = vertical if self.mode != HORIZONTAL else no_flip
+        matrix = geometry.flip(horizontal, vertical, images_shape[1], images_shape[2])
+        return {"horizontal": horizontal, "vertical": vertical, "matrix": matrix}
 
     def _flip_pixels(self, pixels, transformation):
         pixels = _where_flipped(transformation["horizontal"], tf.reverse(pixels, [2]), pixels)

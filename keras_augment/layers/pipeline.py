@@ -1,9 +1,56 @@
-"""Pipeline: apply a list of augmentation layers in order, like keras.layers.Pipeline."""
+"""Pipeline: apply a list of augmentation layers in order, like keras.layers.Pipeline.
+
+Consecutive geometric layers are fused: their per-sample matrices are
+multiplied and images, masks, boxes and keypoints are warped once, so a
+chain of rotate, translate and zoom interpolates (and blurs) only once.
+"""
 
 import keras
+import tensorflow as tf
 
-from keras_augment.layers.base import BaseAugmentation
+from keras_augment.layers.base import IMAGES, BaseAugmentation
+from keras_augment.layers.geometric_base import MATRIX, compose_matrices, warp_batch
 from keras_augment.layers.sampling import RandomSampler
+
+
+def is_fusable(layer):
+    return getattr(layer, "fusable", False)
+
+
+def output_images_shape(layer, images_shape):
+    """Dynamic output shape of `layer` for `[B, H, W, C]` input shape."""
+    method = getattr(layer, "output_images_shape", None)
+    return images_shape if method is None else method(images_shape)
+
+
+def _fill_settings(layer):
+    if layer.fill_mode is None:
+        return set()
+    return {(layer.fill_mode, float(layer.fill_value))}
+
+
+def fusion_groups(layers):
+    """Split layer indices into runs that can share one resample.
+
+    Geometric layers fuse while their fill settings agree (`fill_mode=None`
+    agrees with any); every other layer is a group of its own.
+    """
+    groups = []
+    fills = set()
+    for index, layer in enumerate(layers):
+        current = groups[-1] if groups else None
+        if (
+            is_fusable(layer)
+            and current is not None
+            and is_fusable(layers[current[-1]])
+            and len(fills | _fill_settings(layer)) <= 1
+        ):
+            current.append(index)
+            fills |= _fill_settings(layer)
+        else:
+            groups.append([index])
+            fills = _fill_settings(layer) if is_fusable(layer) else set()
+    return groups
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -12,16 +59,30 @@ class Pipeline(BaseAugmentation):
 
     Same name and use as `keras.layers.Pipeline`. One call seed gives every
     inner layer its own seed, so a seeded pipeline is reproducible as a whole.
+    Runs of consecutive geometric layers (flip, rotation, translation, zoom,
+    shear, perspective, crops, resizing, affine) are fused into one matrix
+    per sample and one resample; the run uses bilinear interpolation if any
+    of its layers does, and the fill mode of its layers (runs break where
+    fill settings differ). At inference only the layers that act at
+    inference (crops, resizing) run.
 
     Args:
         layers: list of keras_augment layers.
         seed: integer seed of the pipeline's own random draws.
-        **kwargs: base layer arguments such as `name`.
+        **kwargs: base layer arguments such as `name` and
+            `bounding_box_format` (used by fused runs whose layers have none).
+
+    Input shape:
+        `(B, H, W, C)` or `(H, W, C)`, or a dict (see `BaseAugmentation`).
+
+    Output shape:
+        The output shape of the last layer.
 
     Example:
 
     >>> augment = keras_augment.layers.Pipeline([
     ...     keras_augment.layers.RandomFlip("horizontal"),
+    ...     keras_augment.layers.RandomRotation(0.1),
     ...     keras_augment.layers.RandomBrightness(0.2),
     ... ])
     >>> augment(tf.zeros([2, 8, 8, 3]), seed=0).shape
@@ -40,17 +101,63 @@ class Pipeline(BaseAugmentation):
         self.layers = layers
         self.geometric = any(layer.geometric for layer in layers)
         self.random = any(layer.random for layer in layers)
+        self._groups = fusion_groups(layers)
 
     def sample_parameters(self, sampler, images_shape):
-        return [
-            layer.sample_parameters(RandomSampler(sampler.next_seed()), images_shape)
-            for layer in self.layers
-        ]
+        parameters = []
+        for layer in self.layers:
+            layer_sampler = RandomSampler(sampler.next_seed())
+            parameters.append(layer.sample_parameters(layer_sampler, images_shape))
+            images_shape = output_images_shape(layer, images_shape)
+        return parameters
+
+    def output_images_shape(self, images_shape):
+        for layer in self.layers:
+            images_shape = output_images_shape(layer, images_shape)
+        return images_shape
 
     def _transform_batch(self, batch, transformation):
-        for layer, parameters in zip(self.layers, transformation):
-            batch = layer._transform_batch(batch, parameters)
+        for group in self._groups:
+            if len(group) == 1:
+                index = group[0]
+                batch = self.layers[index]._transform_batch(batch, transformation[index])
+            else:
+                batch = self._warp_group(batch, group, transformation)
         return batch
+
+    def _warp_group(self, batch, group, transformation):
+        layers = [self.layers[i] for i in group]
+        matrices = compose_matrices([transformation[i][MATRIX] for i in group])
+        output_size = None
+        for layer in layers:
+            output_size = layer.output_size() or output_size
+        interpolations = {layer.interpolation for layer in layers}
+        interpolation = "bilinear" if "bilinear" in interpolations else "nearest"
+        fills = set().union(*[_fill_settings(layer) for layer in layers])
+        fill_mode, fill_value = next(iter(fills)) if fills else (None, 0.0)
+        formats = [layer.bounding_box_format for layer in layers if layer.bounding_box_format]
+        return warp_batch(
+            batch,
+            matrices,
+            output_size,
+            interpolation,
+            fill_mode,
+            fill_value,
+            formats[0] if formats else self.bounding_box_format,
+            self._owner,
+            max(layer.min_area for layer in layers),
+            max(layer.min_visibility for layer in layers),
+        )
+
+    def call(self, data, training=True, seed=None):
+        if training:
+            return super().call(data, training=training, seed=seed)
+        batch, restore = self._standardize(data)
+        for layer in self.layers:
+            if getattr(layer, "applies_at_inference", False):
+                parameters = layer.inference_parameters(tf.shape(batch[IMAGES]))
+                batch = layer._transform_batch(batch, parameters)
+        return restore(batch)
 
     def compute_image_output_shape(self, images_shape):
         for layer in self.layers:
@@ -61,6 +168,8 @@ class Pipeline(BaseAugmentation):
         config = keras.layers.Layer.get_config(self)
         config["layers"] = [keras.saving.serialize_keras_object(layer) for layer in self.layers]
         config["seed"] = self.seed
+        if self.bounding_box_format is not None:
+            config["bounding_box_format"] = self.bounding_box_format
         return config
 
     @classmethod

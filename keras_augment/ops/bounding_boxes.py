@@ -104,3 +104,84 @@ def convert_format(boxes, source, target, height=None, width=None):
             "image `height` and `width`."
         )
     return from_xyxy(to_xyxy(boxes, source, height, width), target, height, width)
+
+
+# ------------------------------------------------------------------ geometry
+def box_corners(boxes):
+    """`[..., 4]` xyxy boxes to their `[..., 4, 2]` corner points."""
+    x1, y1, x2, y2 = tf.unstack(boxes, 4, axis=-1)
+    return tf.stack(
+        [tf.stack([x1, y1], -1), tf.stack([x2, y1], -1), tf.stack([x1, y2], -1), tf.stack([x2, y2], -1)],
+        axis=-2,
+    )
+
+
+def enclosing_boxes(corners):
+    """The xyxy box enclosing each set of points `[..., P, 2]`."""
+    low = tf.reduce_min(corners, axis=-2)
+    high = tf.reduce_max(corners, axis=-2)
+    return tf.concat([low, high], axis=-1)
+
+
+def transform_boxes(boxes, forward_matrices):
+    """Move xyxy boxes `[B, N, 4]` with input-to-output matrices `[B, 3, 3]`.
+
+    Each box becomes the axis-aligned box enclosing its four moved corners.
+    """
+    from keras_augment.ops import geometry
+
+    boxes = tf.cast(boxes, tf.float32)
+    corners = box_corners(boxes)  # [B, N, 4, 2]
+    shape = tf.shape(corners)
+    flat = tf.reshape(corners, [shape[0], -1, 2])
+    moved = geometry.transform_points(flat, forward_matrices)
+    return enclosing_boxes(tf.reshape(moved, shape))
+
+
+def area(boxes):
+    x1, y1, x2, y2 = tf.unstack(boxes, 4, axis=-1)
+    return tf.maximum(x2 - x1, 0.0) * tf.maximum(y2 - y1, 0.0)
+
+
+def clip_boxes(boxes, height, width):
+    """Clip xyxy boxes to the image `[0, width] x [0, height]`."""
+    height = tf.cast(height, boxes.dtype)
+    width = tf.cast(width, boxes.dtype)
+    x1, y1, x2, y2 = tf.unstack(boxes, 4, axis=-1)
+    return tf.stack(
+        [
+            tf.clip_by_value(x1, 0.0, width),
+            tf.clip_by_value(y1, 0.0, height),
+            tf.clip_by_value(x2, 0.0, width),
+            tf.clip_by_value(y2, 0.0, height),
+        ],
+        axis=-1,
+    )
+
+
+def clip_and_filter(boxes, height, width, min_area=0.0, min_visibility=0.0):
+    """Clip xyxy boxes to the image and say which ones to keep.
+
+    A box is kept when its clipped area is positive, at least `min_area`
+    pixels, and at least `min_visibility` of its unclipped area.
+
+    Returns:
+        `(clipped_boxes, keep)` with `keep` a boolean `[...]` tensor.
+    """
+    clipped = clip_boxes(boxes, height, width)
+    clipped_area = area(clipped)
+    full_area = area(boxes)
+    keep = clipped_area > 0.0
+    keep &= clipped_area >= min_area
+    keep &= clipped_area >= min_visibility * full_area
+    return clipped, keep
+
+
+def drop_boxes(bounding_boxes, keep):
+    """Turn boxes where `keep` is False into padding (zeros, class -1)."""
+    output = dict(bounding_boxes)
+    output["boxes"] = tf.where(keep[..., None], bounding_boxes["boxes"], 0.0)
+    if "classes" in bounding_boxes:
+        classes = bounding_boxes["classes"]
+        output["classes"] = tf.where(keep, classes, tf.cast(-1, classes.dtype))
+    return output

@@ -40,23 +40,48 @@ def xla_available():
     return _XLA_AVAILABLE
 
 
-def _map_indices(index, size, fill_mode):
-    """Map integer indices outside `[0, size)` into it (constant: clip)."""
-    if fill_mode == "wrap":
-        return tf.math.floormod(index, size)
+def compiled(function):
+    """Decorator: `tf.function(jit_compile=True)` built at first call (XLA
+    is probed then, not at import), or a plain `tf.function` without XLA."""
+    holder = []
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        if not holder:
+            holder.append(tf.function(function, jit_compile=xla_available()))
+        return holder[0](*args, **kwargs)
+
+    return call
+
+
+def _fold(coordinate, size, fill_mode):
+    """Fold a continuous coordinate of a reflect/wrap extension into the image.
+
+    Bilinear interpolation of a mirrored (periodic) signal is itself mirrored
+    (periodic), so folding first and clamping (wrapping) the two taps later
+    gives the same value with one modulo per axis instead of one per tap.
+    """
+    size = tf.cast(size, tf.float32)
     if fill_mode == "reflect":
-        period = 2 * size
-        index = tf.math.floormod(index, period)
-        return tf.where(index >= size, period - 1 - index, index)
-    return tf.clip_by_value(index, 0, size - 1)
+        coordinate = _floormod(coordinate, 2.0 * size)
+        return tf.where(coordinate > size, 2.0 * size - coordinate, coordinate)
+    if fill_mode == "wrap":
+        return _floormod(coordinate, size)
+    return coordinate
+
+
+def _floormod(value, period):
+    # floor-based: XLA vectorizes it, where a float floormod calls fmod.
+    return value - period * tf.floor(value / period)
 
 
 def _axis_taps(coordinate, size, interpolation, fill_mode):
     """Indices and weights of the (one or two) taps along one axis.
 
-    Returns a list of `(index, weight)`; weights are zero for taps that fall
-    outside the image under constant fill.
+    Returns a list of `(index, weight)`; a weight of None means 1. Under
+    constant fill, taps outside the image get weight zero.
     """
+    coordinate = _fold(coordinate, size, fill_mode)
     if interpolation == "nearest":
         taps = [(tf.floor(coordinate), None)]
     else:
@@ -70,7 +95,12 @@ def _axis_taps(coordinate, size, interpolation, fill_mode):
         if fill_mode == "constant":
             inside = tf.cast((index >= 0) & (index < size), tf.float32)
             weight = inside if weight is None else weight * inside
-        result.append((_map_indices(index, size, fill_mode), weight))
+        if fill_mode == "wrap":
+            # After folding, taps are at most one pixel outside.
+            index = tf.where(index < 0, index + size, tf.where(index >= size, index - size, index))
+        else:
+            index = tf.clip_by_value(index, 0, size - 1)
+        result.append((index, weight))
     return result
 
 

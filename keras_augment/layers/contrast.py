@@ -1,0 +1,73 @@
+"""RandomContrast: scales each image's deviation from its per-channel mean."""
+
+import keras
+import tensorflow as tf
+
+from keras_augment.layers.base import BaseAugmentation
+from keras_augment.ops.resample import compiled
+
+
+def _contrast_factor(factor, owner):
+    message = (
+        f"{owner}: `factor` must be a number or a pair of numbers in [0, 1]; "
+        f"received factor={factor!r}."
+    )
+    values = factor if isinstance(factor, (tuple, list)) else (factor, factor)
+    if len(values) != 2 or not all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) and 0.0 <= v <= 1.0 for v in values
+    ):
+        raise ValueError(message)
+    return (float(values[0]), float(values[1]))
+
+
+@keras.saving.register_keras_serializable(package="keras_augment")
+class RandomContrast(BaseAugmentation):
+    """Adjusts each image's contrast by its own random factor.
+
+    Drop-in for `keras.layers.RandomContrast`: each sample draws
+    `c ~ U(1 - lower, 1 + upper)` and returns
+    `(x - mean) * c + mean`, with the mean taken over height and width per
+    channel, clipped to `value_range`. A single number `f` means
+    `lower = upper = f`, as Keras documents (Keras 3.x code draws from
+    `[1, 1 + f]` for a single number; pass `(0, f)` for that).
+
+    Args:
+        factor: a number or a pair `(lower, upper)` in `[0, 1]`.
+        value_range: `(low, high)` range of the input pixels. Defaults to
+            `(0, 255)`.
+        seed: integer seed of the layer's own random draws.
+        **kwargs: base layer arguments such as `name` and `dtype`.
+
+    Input shape:
+        `(B, H, W, C)` or `(H, W, C)`, or a dict (see `BaseAugmentation`).
+
+    Output shape:
+        Same as the input, in the layer's compute dtype.
+
+    Example:
+
+    >>> layer = keras_augment.layers.RandomContrast(0.2, seed=0)
+    >>> layer(tf.fill([2, 4, 4, 3], 100.0)).shape
+    TensorShape([2, 4, 4, 3])
+    """
+
+    def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
+        super().__init__(value_range=value_range, seed=seed, **kwargs)
+        self.factor = _contrast_factor(factor, self._owner)
+
+    def sample_parameters(self, sampler, images_shape):
+        lower, upper = self.factor
+        contrast = sampler.uniform(images_shape[:1], 1.0 - lower, 1.0 + upper)
+        return {"contrast_factor": contrast}
+
+    def transform_images(self, images, transformation):
+        low, high = self.value_range
+        return _adjust_contrast(images, transformation["contrast_factor"], low, high)
+
+
+@compiled
+def _adjust_contrast(images, contrast, low, high):
+    # XLA fuses the mean and the blend into two passes over the batch.
+    contrast = tf.cast(contrast, images.dtype)[:, None, None, None]
+    mean = tf.reduce_mean(images, axis=[1, 2], keepdims=True)
+    return tf.clip_by_value((images - mean) * contrast + mean, low, high)

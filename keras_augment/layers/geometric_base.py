@@ -1,0 +1,263 @@
+"""Shared base of geometric layers: one matrix per sample, one resample.
+
+A geometric layer only draws its parameters and builds a `[B, 3, 3]` matrix
+from output points to input points (see `keras_augment.ops.geometry`); this
+base warps images, masks, boxes and keypoints with it. `Pipeline` multiplies
+the matrices of consecutive geometric layers and warps once.
+"""
+
+import tensorflow as tf
+
+from keras_augment.layers.base import (
+    BOUNDING_BOXES,
+    IMAGES,
+    KEYPOINTS,
+    SEGMENTATION_MASKS,
+    BaseAugmentation,
+)
+from keras_augment.ops import bounding_boxes as box_ops
+from keras_augment.ops import geometry
+from keras_augment.ops import keypoints as keypoint_ops
+from keras_augment.layers.sampling import RandomSampler
+from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, compiled, resample, xla_available
+
+MATRIX = "matrix"
+
+
+def check_choice(owner, name, value, choices):
+    if value not in choices:
+        raise ValueError(
+            f"{owner}: `{name}` must be one of {tuple(choices)}; received {name}={value!r}."
+        )
+    return value
+
+
+def check_size(owner, height, width):
+    for name, value in (("height", height), ("width", width)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(
+                f"{owner}: `{name}` must be a positive integer; received {name}={value!r}."
+            )
+
+
+def image_size(images_shape):
+    """Float `(height, width)` of an `[B, H, W, C]` shape tensor."""
+    return tf.cast(images_shape[1], tf.float32), tf.cast(images_shape[2], tf.float32)
+
+
+def aspect_crop_window(images_shape, height, width):
+    """Keras's centred crop to the aspect ratio of `height x width`
+    (`smart_resize`, `crop_to_aspect_ratio`): `(top, left, crop_h, crop_w)`."""
+    in_height, in_width = images_shape[1], images_shape[2]
+    crop_height = tf.cast(tf.cast(in_width * height, tf.float32) / width, tf.int32)
+    crop_height = tf.maximum(tf.minimum(in_height, crop_height), 1)
+    crop_width = tf.cast(tf.cast(in_height * width, tf.float32) / height, tf.int32)
+    crop_width = tf.maximum(tf.minimum(in_width, crop_width), 1)
+    top = tf.cast(tf.cast(in_height - crop_height, tf.float32) / 2, tf.int32)
+    left = tf.cast(tf.cast(in_width - crop_width, tf.float32) / 2, tf.int32)
+    return top, left, crop_height, crop_width
+
+
+def window_matrices(images_shape, top, left, crop_height, crop_width, height, width):
+    """`[B, 3, 3]` matrices sampling one window (scalars) for every sample."""
+    batch = images_shape[:1]
+    return geometry.crop_and_resize(
+        tf.fill(batch, tf.cast(top, tf.float32)),
+        tf.fill(batch, tf.cast(left, tf.float32)),
+        tf.cast(crop_height, tf.float32),
+        tf.cast(crop_width, tf.float32),
+        height,
+        width,
+    )
+
+
+_DRAW_FUNCTIONS = {}
+
+
+@compiled
+def _compose(matrices):
+    return geometry.compose(*matrices)
+
+
+def compose_matrices(matrices):
+    """`geometry.compose` under XLA, bit-identical in eager and graph mode."""
+    return _compose(list(matrices))
+
+
+def warp_batch(
+    batch,
+    matrices,
+    output_size,
+    interpolation,
+    fill_mode,
+    fill_value,
+    bounding_box_format=None,
+    owner="keras_augment",
+    min_area=0.0,
+    min_visibility=0.0,
+):
+    """Warp every key of a standardized batch with one matrix per sample.
+
+    Images use `interpolation`; masks always use nearest and fill 0 outside.
+    Boxes are moved corner by corner, clipped, and dropped (class -1) when
+    they leave the image; keypoints move and, when they carry a third
+    visibility column, it is zeroed for points that left the image.
+    """
+    images = batch[IMAGES]
+    input_shape = tf.shape(images)
+    output = dict(batch)
+    output[IMAGES] = resample(
+        images, matrices, output_size, interpolation, fill_mode or "constant", fill_value
+    )
+    output_shape = tf.shape(output[IMAGES])
+    out_height, out_width = output_shape[1], output_shape[2]
+    forward = None
+    if SEGMENTATION_MASKS in batch:
+        output[SEGMENTATION_MASKS] = resample(
+            batch[SEGMENTATION_MASKS], matrices, output_size, "nearest", fill_mode or "constant", 0.0
+        )
+    if KEYPOINTS in batch:
+        forward = geometry.invert(matrices)
+        moved = keypoint_ops.transform_keypoints(batch[KEYPOINTS], forward)
+        output[KEYPOINTS] = keypoint_ops.flag_visibility(moved, out_height, out_width)
+    if BOUNDING_BOXES in batch:
+        if bounding_box_format is None:
+            raise ValueError(
+                f"{owner} received `bounding_boxes` but was built without "
+                "`bounding_box_format`; pass e.g. bounding_box_format='xyxy'."
+            )
+        forward = geometry.invert(matrices) if forward is None else forward
+        boxes = dict(batch[BOUNDING_BOXES])
+        xyxy = box_ops.to_xyxy(boxes["boxes"], bounding_box_format, input_shape[1], input_shape[2])
+        valid = box_ops.area(xyxy) > 0
+        if "classes" in boxes:
+            valid &= boxes["classes"] >= 0
+        moved = box_ops.transform_boxes(xyxy, forward)
+        moved, keep = box_ops.clip_and_filter(
+            moved, out_height, out_width, min_area, min_visibility
+        )
+        boxes["boxes"] = moved
+        boxes = box_ops.drop_boxes(boxes, keep & valid)
+        boxes["boxes"] = box_ops.from_xyxy(
+            boxes["boxes"], bounding_box_format, out_height, out_width
+        )
+        output[BOUNDING_BOXES] = boxes
+    return output
+
+
+class GeometricAugmentation(BaseAugmentation):
+    """Base of layers that move pixels through one matrix per sample.
+
+    A subclass implements `draw_parameters` returning at least
+    `{"matrix": [B, 3, 3]}` (output point to input point), and sets
+    `interpolation`, `fill_mode` and `fill_value`. Layers that change the
+    image size override `output_size`. Layers that also act at inference
+    (crops, resizing) set `applies_at_inference` and `inference_parameters`.
+
+    `fill_mode=None` on a layer means it never samples outside its input, so
+    it fuses with any neighbour in a `Pipeline`.
+    """
+
+    geometric = True
+    fusable = True
+    applies_at_inference = False
+    interpolation = "bilinear"
+    fill_mode = None
+    fill_value = 0.0
+    min_area = 0.0
+    min_visibility = 0.0
+
+    def draw_parameters(self, sampler, images_shape):
+        """Draw parameters and build `{"matrix": [B, 3, 3], ...}`.
+
+        Runs inside an XLA-compiled function, so `images_shape` holds
+        compile-time constants and `sampler` may be None at inference.
+        """
+        raise NotImplementedError(f"{type(self).__name__} must define draw_parameters.")
+
+    def sample_parameters(self, sampler, images_shape):
+        # The parameter maths runs under XLA: TF's graph optimizer would
+        # otherwise reassociate float constants in tf.function but not in
+        # eager mode, and seeded outputs must be bit-identical in both.
+        seed = tf.zeros([2], tf.int64) if sampler is None else sampler.next_seed()
+        shape_carrier = tf.zeros(tf.concat([images_shape[:3], [0]], 0))
+        return self._parameters_function()(seed, shape_carrier, sampler is not None)
+
+    def _parameters_function(self):
+        function = self.__dict__.get("_compiled_draw")
+        if function is None:
+            # Layers with equal settings share one compiled function (and its
+            # XLA cache), so rebuilding a layer does not recompile.
+            key = self._draw_cache_key()
+            function = _DRAW_FUNCTIONS.get(key)
+        if function is None:
+
+            def draw(seed, shape_carrier, random):
+                images_shape = tf.concat([tf.shape(shape_carrier)[:3], [1]], 0)
+                sampler = RandomSampler(seed) if random else None
+                return self.draw_parameters(sampler, images_shape)
+
+            function = tf.function(draw, jit_compile=xla_available())
+            if key is not None:
+                _DRAW_FUNCTIONS[key] = function
+        object.__setattr__(self, "_compiled_draw", function)
+        return function
+
+    def _draw_cache_key(self):
+        config = getattr(getattr(self, "_auto_config", None), "config", None)
+        if config is None:
+            return None
+        settings = {k: v for k, v in config.items() if k not in ("name", "seed")}
+        try:
+            return (type(self), repr(sorted(settings.items())))
+        except TypeError:
+            return None
+
+    def _check_resample_arguments(self, interpolation, fill_mode):
+        check_choice(self._owner, "interpolation", interpolation, INTERPOLATIONS)
+        check_choice(self._owner, "fill_mode", fill_mode, FILL_MODES)
+
+    def output_size(self):
+        """Static `(height, width)` of the output, or None for the input size."""
+        return None
+
+    def output_images_shape(self, images_shape):
+        """Dynamic `[B, H, W, C]` shape tensor of the output images."""
+        size = self.output_size()
+        if size is None:
+            return images_shape
+        return tf.stack([images_shape[0], size[0], size[1], images_shape[3]])
+
+    def compute_image_output_shape(self, images_shape):
+        size = self.output_size()
+        if size is None:
+            return images_shape
+        return (images_shape[0], size[0], size[1], images_shape[3])
+
+    def inference_parameters(self, images_shape):
+        """Parameters used when `training=False` and `applies_at_inference`."""
+        return self.sample_parameters(None, images_shape)
+
+    def call(self, data, training=True, seed=None):
+        if training or not self.applies_at_inference:
+            return super().call(data, training=training, seed=seed)
+        batch, restore = self._standardize(data)
+        parameters = self.inference_parameters(tf.shape(batch[IMAGES]))
+        return restore(self._transform_batch(batch, parameters))
+
+    def _transform_batch(self, batch, transformation):
+        return warp_batch(
+            batch,
+            transformation[MATRIX],
+            self.output_size(),
+            self.interpolation,
+            self.fill_mode,
+            self.fill_value,
+            self.bounding_box_format,
+            self._owner,
+            self.min_area,
+            self.min_visibility,
+        )
+
+    def transform_images(self, images, transformation):
+        return self._transform_batch({IMAGES: images}, transformation)[IMAGES]

@@ -1,0 +1,90 @@
+"""Harness cases for the geometric family, RandomContrast and the probability wrappers."""
+
+from harness import LayerCase
+
+from keras_augment import layers
+
+_ACTS_AT_INFERENCE = {
+    "inference_identity": "the layer changes the image size, also at inference (as Keras)"
+}
+
+CASES = [
+    LayerCase(layers.RandomRotation, {"factor": 0.2, "seed": 1}),
+    LayerCase(
+        layers.RandomRotation,
+        {"factor": (-0.1, 0.3), "fill_mode": "constant", "fill_value": 7.0, "interpolation": "nearest"},
+        id="RandomRotation-constant-nearest",
+    ),
+    LayerCase(layers.RandomTranslation, {"height_factor": 0.2, "width_factor": (-0.3, 0.1), "fill_mode": "wrap"}),
+    LayerCase(layers.RandomZoom, {"height_factor": 0.3, "seed": 2}),
+    LayerCase(
+        layers.RandomZoom,
+        {"height_factor": (-0.2, 0.1), "width_factor": 0.4, "fill_mode": "nearest"},
+        id="RandomZoom-both-axes",
+    ),
+    LayerCase(layers.RandomShear, {"x_factor": 0.3, "y_factor": 0.2, "seed": 3}),
+    LayerCase(layers.RandomPerspective, {"factor": (0.5, 1.0), "scale": 0.4, "seed": 4}),
+    LayerCase(layers.RandomAffine, {"rotation_factor": 0.1, "height_translation_factor": 0.1,
+                                    "width_translation_factor": 0.1, "zoom_factor": 0.2,
+                                    "shear_factor": 0.05, "seed": 5}),
+    LayerCase(layers.RandomCrop, {"height": 7, "width": 9, "seed": 6}, skip=_ACTS_AT_INFERENCE),
+    LayerCase(layers.RandomResizedCrop, {"height": 8, "width": 10, "seed": 7}),
+    LayerCase(layers.CenterCrop, {"height": 7, "width": 9}, skip=_ACTS_AT_INFERENCE),
+    LayerCase(layers.CenterCrop, {"height": 16, "width": 9}, skip=_ACTS_AT_INFERENCE, id="CenterCrop-upscale"),
+    LayerCase(layers.Resizing, {"height": 8, "width": 15}, skip=_ACTS_AT_INFERENCE),
+    LayerCase(
+        layers.Resizing,
+        {"height": 6, "width": 14, "pad_to_aspect_ratio": True, "fill_value": 3.0},
+        skip=_ACTS_AT_INFERENCE,
+        id="Resizing-pad",
+    ),
+    LayerCase(
+        layers.Resizing,
+        {"height": 9, "width": 5, "interpolation": "bicubic", "crop_to_aspect_ratio": True},
+        skip=_ACTS_AT_INFERENCE,
+        id="Resizing-bicubic-crop",
+    ),
+    LayerCase(layers.RandomContrast, {"factor": 0.4, "seed": 8}),
+    LayerCase(layers.RandomApply, {"layer": layers.RandomRotation(0.2), "rate": 0.5, "seed": 9}),
+    LayerCase(
+        layers.RandomApply,
+        {"layer": layers.RandomContrast(0.5), "rate": 0.6, "seed": 9},
+        id="RandomApply-contrast",
+    ),
+    LayerCase(
+        layers.RandomChoice,
+        {"layers": [layers.RandomRotation(0.2), layers.RandomFlip(), layers.RandomZoom(0.3)], "seed": 10},
+    ),
+    LayerCase(
+        layers.RandomChoice,
+        {"layers": [layers.RandomContrast(0.5), layers.RandomBrightness(0.3), layers.RandomShear(0.2)]},
+        id="RandomChoice-mixed",
+    ),
+    LayerCase(
+        layers.Pipeline,
+        {
+            "layers": [
+                layers.RandomFlip("horizontal"),
+                layers.RandomRotation(0.1),
+                layers.RandomTranslation(0.1, 0.1),
+                layers.RandomZoom(0.1),
+                layers.RandomContrast(0.2),
+            ],
+            "seed": 11,
+        },
+        id="Pipeline-G",
+    ),
+    LayerCase(
+        layers.Pipeline,
+        {
+            "layers": [
+                layers.RandomRotation(0.1, fill_mode="constant"),
+                layers.RandomCrop(8, 8),
+                layers.Resizing(10, 6),
+                layers.RandomZoom(0.1),
+            ],
+        },
+        skip=_ACTS_AT_INFERENCE,
+        id="Pipeline-fused-resize",
+    ),
+]

@@ -215,3 +215,56 @@ def test_bad_arguments_name_the_layer():
         layers.RandomGridDistortion()(
             {"images": np.zeros((1, 8, 8, 3)), "bounding_boxes": {"boxes": np.zeros((1, 1, 4)), "classes": np.zeros((1, 1))}}
         )
+
+
+def _fused_and_manual(pipeline, data, seed):
+    """The pipeline's output, and one resample through its composed matrix and field."""
+    transformation = pipeline.get_random_transformation(data, seed=seed)
+    fused = pipeline.apply_transformation(data, transformation)
+    from keras_augment.layers.geometric_base import compose_matrices
+
+    matrices = compose_matrices([t["matrix"] for t in transformation])
+    warp = pipeline.layers[-1]
+    size = pipeline.layers[0].output_size() if hasattr(pipeline.layers[0], "output_size") else None
+    manual = resample(
+        tf.cast(data["images"], tf.float32), matrices, size, warp.interpolation,
+        warp.fill_mode, warp.fill_value, transformation[-1]["displacements"],
+    )
+    return fused, manual
+
+
+def test_a_warp_after_geometric_layers_resamples_once_in_a_pipeline():
+    images, masks, keypoints, boxes = _drawn_shape()
+    pipeline = layers.Pipeline(
+        [
+            layers.RandomRotation(0.1, fill_mode="constant"),
+            layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),
+            layers.RandomGridDistortion(num_steps=4, distort_limit=0.4),
+        ],
+        bounding_box_format="xyxy",
+    )
+    assert pipeline._groups == [[0, 1, 2]]
+    data = {"images": images, "segmentation_masks": masks, "keypoints": keypoints, "bounding_boxes": boxes}
+    fused, manual = _fused_and_manual(pipeline, data, seed=4)
+    np.testing.assert_array_equal(fused["images"], manual)
+    # Masks and keypoints still follow the drawn shapes through the fused map.
+    shape = np.asarray(fused["images"])[0, ..., 0] > 127.5
+    assert (shape ^ (np.asarray(fused["segmentation_masks"])[0] == 1)).sum() <= 0.06 * shape.sum()
+    dot_rows, dot_cols = np.nonzero(np.asarray(fused["images"])[0, ..., 1] > 127.5)
+    x, y = fused["keypoints"].numpy()[0, 0, :2]
+    assert np.hypot(x - (dot_cols.mean() + 0.5), y - (dot_rows.mean() + 0.5)) < 0.75
+
+
+def test_a_warp_after_a_resize_fuses_at_the_output_size():
+    pipeline = layers.Pipeline([layers.Resizing(20, 24), layers.RandomElasticTransform(factor=(1.0, 1.0))])
+    images = np.random.default_rng(0).uniform(0, 255, (2, 12, 16, 3)).astype("float32")
+    fused, manual = _fused_and_manual(pipeline, {"images": images}, seed=2)
+    assert fused["images"].shape == (2, 20, 24, 3)
+    np.testing.assert_allclose(fused["images"], np.clip(manual, 0, 255), atol=1e-4)
+
+
+def test_layers_after_a_warp_start_a_new_group():
+    pipeline = layers.Pipeline(
+        [layers.RandomElasticTransform(), layers.RandomFlip(), layers.RandomOpticalDistortion()]
+    )
+    assert pipeline._groups == [[0], [1, 2]]

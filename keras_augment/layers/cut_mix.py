@@ -10,6 +10,7 @@ from keras_augment.layers.mixing import (
     draw_permutation,
     validate_fraction,
 )
+from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import mixing as mixing_ops
 
 
@@ -107,14 +108,14 @@ class CutMix(MixingAugmentation):
         y0, x0, y1, x1 = tf.unstack(tf.cast(transformation["rectangles"], boxes.dtype), 4, -1)
         region = tf.stack([x0, y0, x1, y1], -1)
         own_boxes, own_visible = mixing_ops.subtract_rectangle(boxes, region)
-        own = mixing_ops.drop_boxes(
+        own = box_ops.drop_boxes(
             {**bounding_boxes, "boxes": own_boxes},
             mixing_ops.visible_enough(boxes, own_visible, self.min_visibility),
         )
         partner = mixing_ops.gather_boxes(bounding_boxes, transformation["sources"][:, 1])
         clipped = mixing_ops.intersect_boxes(partner["boxes"], region)
         visible = mixing_ops.visible_enough(
-            partner["boxes"], mixing_ops.box_areas(clipped), self.min_visibility
+            partner["boxes"], box_ops.area(clipped), self.min_visibility
         )
-        partner = mixing_ops.drop_boxes({**partner, "boxes": clipped}, visible)
+        partner = box_ops.drop_boxes({**partner, "boxes": clipped}, visible)
         return mixing_ops.concat_boxes([own, partner])

@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from keras_augment.layers.base import KEYPOINTS
 from keras_augment.layers.mixing import MixingAugmentation, draw_permutation, validate_fraction
+from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import mixing as mixing_ops
 
 
@@ -174,7 +175,7 @@ class Mosaic(MixingAugmentation):
             y0, x0, y1, x1 = tf.unstack(visible[:, quadrant], 4, -1)
             clipped = mixing_ops.intersect_boxes(moved, tf.stack([x0, y0, x1, y1], -1))
             keep = mixing_ops.visible_enough(
-                moved, mixing_ops.box_areas(clipped), self.min_visibility
+                moved, box_ops.area(clipped), self.min_visibility
             )
-            parts.append(mixing_ops.drop_boxes({**part, "boxes": clipped}, keep))
+            parts.append(box_ops.drop_boxes({**part, "boxes": clipped}, keep))
         return mixing_ops.concat_boxes(parts)

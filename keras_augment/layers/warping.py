@@ -16,8 +16,10 @@ from keras_augment.layers.base import (
     SEGMENTATION_MASKS,
     BaseAugmentation,
 )
+from keras_augment.layers.geometric_base import check_choice
+from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import geometry
-from keras_augment.ops import mixing as mixing_ops
+from keras_augment.ops import keypoints as keypoint_ops
 from keras_augment.ops import warp as warp_ops
 from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, resample
 
@@ -41,45 +43,72 @@ def forward_map(points, matrices, displacements):
     return warp_ops.forward_points(on_warp_plane, displacements)
 
 
-def warp_batch(layer, batch, matrices, displacements):
-    """Warp every key of a standardized batch through a matrix and a field.
+def warp_batch(
+    batch,
+    matrices,
+    displacements,
+    output_size,
+    interpolation,
+    fill_mode,
+    fill_value,
+    value_range=None,
+    bounding_box_format=None,
+    owner="keras_augment",
+    min_area=0.0,
+    min_visibility=0.0,
+):
+    """Warp every key of a standardized batch through a field, then a matrix.
 
-    Images use the layer's interpolation and fill; masks use nearest and fill
-    0. Keypoints move through the numerically inverted map and, when they
-    have a third (visibility) column, it is zeroed where they left the image.
-    Boxes become the box around their moved corners and edge midpoints (an
-    approximation: a warped edge may bulge between those points), clipped to
-    the image; boxes left with less than `min_visibility` of their moved
-    area, or none, become padding (class -1).
+    Output pixel `p` reads the input at `matrices @ (p + displacements(p))`.
+    Images use `interpolation` and are clipped to `value_range` when given;
+    masks use nearest and fill 0. Keypoints move through the numerically
+    inverted map and, with a third (visibility) column, are flagged when they
+    leave the image. Boxes become the box around their moved corners and
+    edge midpoints (an approximation: a warped edge may bulge between those
+    points), clipped, and dropped (class -1) like the geometric layers' boxes.
+
+    Args:
+        output_size: static `(height, width)` of the output (the field's
+            size), or None for the input size.
     """
     images = batch[IMAGES]
-    shape = tf.shape(images)
-    height, width = shape[1], shape[2]
+    input_shape = tf.shape(images)
     output = dict(batch)
     warped = resample(
-        images, matrices, None, layer.interpolation, layer.fill_mode, layer.fill_value, displacements
+        images, matrices, output_size, interpolation, fill_mode, fill_value, displacements
     )
-    if layer.value_range is not None:
-        warped = tf.clip_by_value(warped, *[tf.cast(v, warped.dtype) for v in layer.value_range])
+    if value_range is not None:
+        warped = tf.clip_by_value(warped, *[tf.cast(v, warped.dtype) for v in value_range])
     output[IMAGES] = warped
+    out_height, out_width = tf.shape(warped)[1], tf.shape(warped)[2]
     if SEGMENTATION_MASKS in batch:
         output[SEGMENTATION_MASKS] = resample(
-            batch[SEGMENTATION_MASKS], matrices, None, "nearest", layer.fill_mode, 0.0, displacements
+            batch[SEGMENTATION_MASKS], matrices, output_size, "nearest", fill_mode, 0.0, displacements
         )
     if KEYPOINTS in batch:
         keypoints = batch[KEYPOINTS]
         moved = tf.cast(forward_map(keypoints[..., :2], matrices, displacements), keypoints.dtype)
-        rest = keypoints[..., 2:]
-        if keypoints.shape[-1] is not None and keypoints.shape[-1] >= 3:
-            x, y = moved[..., 0], moved[..., 1]
-            inside = (x >= 0) & (y >= 0) & (x < tf.cast(width, x.dtype)) & (y < tf.cast(height, y.dtype))
-            visibility = rest[..., :1] * tf.cast(inside, rest.dtype)[..., None]
-            rest = tf.concat([visibility, rest[..., 1:]], -1)
-        output[KEYPOINTS] = tf.concat([moved, rest], -1)
+        moved = tf.concat([moved, keypoints[..., 2:]], -1)
+        output[KEYPOINTS] = keypoint_ops.flag_visibility(moved, out_height, out_width)
     if BOUNDING_BOXES in batch:
-        output[BOUNDING_BOXES] = layer._transform_boxes(
-            batch[BOUNDING_BOXES], {MATRIX: matrices, DISPLACEMENTS: displacements}, shape, warped
+        if bounding_box_format is None:
+            raise ValueError(
+                f"{owner} received `bounding_boxes` but was built without "
+                "`bounding_box_format`; pass e.g. bounding_box_format='xyxy'."
+            )
+        boxes = dict(batch[BOUNDING_BOXES])
+        xyxy = box_ops.to_xyxy(boxes["boxes"], bounding_box_format, input_shape[1], input_shape[2])
+        valid = box_ops.area(xyxy) > 0
+        if "classes" in boxes:
+            valid &= boxes["classes"] >= 0
+        points = forward_map(box_outline_points(xyxy), matrices, displacements)
+        points = tf.reshape(points, tf.concat([tf.shape(xyxy)[:2], [8, 2]], 0))
+        moved, keep = box_ops.clip_and_filter(
+            box_ops.enclosing_boxes(points), out_height, out_width, min_area, min_visibility
         )
+        boxes = box_ops.drop_boxes({**boxes, "boxes": moved}, keep & valid)
+        boxes["boxes"] = box_ops.from_xyxy(boxes["boxes"], bounding_box_format, out_height, out_width)
+        output[BOUNDING_BOXES] = boxes
     return output
 
 
@@ -96,17 +125,16 @@ class WarpAugmentation(BaseAugmentation):
     interpolation = "bilinear"
     fill_mode = "constant"
     fill_value = 0.0
+    min_area = 0.0
     min_visibility = 0.0
 
     def _check_resample_arguments(self, interpolation, fill_mode):
-        for name, value, choices in (
-            ("interpolation", interpolation, INTERPOLATIONS),
-            ("fill_mode", fill_mode, FILL_MODES),
-        ):
-            if value not in choices:
-                raise ValueError(
-                    f"{self._owner}: `{name}` must be one of {choices}; received {name}={value!r}."
-                )
+        check_choice(self._owner, "interpolation", interpolation, INTERPOLATIONS)
+        check_choice(self._owner, "fill_mode", fill_mode, FILL_MODES)
+
+    def output_size(self):
+        """Warps keep the image size (read by a fusing `Pipeline`)."""
+        return None
 
     def sample_displacements(self, sampler, images_shape):
         raise NotImplementedError(f"{type(self).__name__} must define sample_displacements.")
@@ -118,27 +146,20 @@ class WarpAugmentation(BaseAugmentation):
         }
 
     def _transform_batch(self, batch, transformation):
-        return warp_batch(self, batch, transformation[MATRIX], transformation[DISPLACEMENTS])
+        return warp_batch(
+            batch,
+            transformation[MATRIX],
+            transformation[DISPLACEMENTS],
+            None,
+            self.interpolation,
+            self.fill_mode,
+            self.fill_value,
+            self.value_range,
+            self.bounding_box_format,
+            self._owner,
+            self.min_area,
+            self.min_visibility,
+        )
 
     def transform_images(self, images, transformation):
         return self._transform_batch({IMAGES: images}, transformation)[IMAGES]
-
-    def transform_bounding_boxes(self, bounding_boxes, transformation, images_shape):
-        boxes = bounding_boxes["boxes"]
-        valid = mixing_ops.box_areas(boxes) > 0
-        if "classes" in bounding_boxes:
-            valid &= bounding_boxes["classes"] >= 0
-        points = forward_map(
-            box_outline_points(boxes), transformation[MATRIX], transformation[DISPLACEMENTS]
-        )
-        points = tf.reshape(points, tf.concat([tf.shape(boxes)[:2], [8, 2]], 0))
-        moved = tf.concat([tf.reduce_min(points, -2), tf.reduce_max(points, -2)], -1)
-        height = tf.cast(images_shape[1], moved.dtype)
-        width = tf.cast(images_shape[2], moved.dtype)
-        image = tf.stack([0.0, 0.0, width, height])[None]
-        clipped = mixing_ops.intersect_boxes(moved, tf.tile(image, [tf.shape(moved)[0], 1]))
-        keep = valid & mixing_ops.visible_enough(
-            moved, mixing_ops.box_areas(clipped), self.min_visibility
-        )
-        return mixing_ops.drop_boxes({**bounding_boxes, "boxes": clipped}, keep)
-

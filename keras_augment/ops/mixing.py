@@ -7,6 +7,8 @@ rectangles, these kernels apply them. Rectangles are integer pixel bounds
 
 import tensorflow as tf
 
+from keras_augment.ops import bounding_boxes as box_ops
+
 
 def _per_sample(values, rank):
     """Reshape `[B]` to `[B, 1, ..., 1]` of the given rank."""
@@ -52,11 +54,6 @@ def paste_rectangles(images, partners, rectangles):
     return tf.where(inside, tf.gather(images, partners), images)
 
 
-def box_areas(boxes):
-    x1, y1, x2, y2 = tf.unstack(boxes, 4, axis=-1)
-    return tf.maximum(x2 - x1, 0) * tf.maximum(y2 - y1, 0)
-
-
 def intersect_boxes(boxes, regions):
     """Clip `[B, N, 4]` xyxy boxes to `[B, 4]` xyxy regions; empty boxes collapse."""
     regions = regions[:, None, :]
@@ -78,8 +75,8 @@ def subtract_rectangle(boxes, regions):
     Returns:
         `(boxes, visible_area)` of shapes `[B, N, 4]` and `[B, N]`.
     """
-    hidden = box_areas(intersect_boxes(boxes, regions))
-    visible_area = box_areas(boxes) - hidden
+    hidden = box_ops.area(intersect_boxes(boxes, regions))
+    visible_area = box_ops.area(boxes) - hidden
     x1, y1, x2, y2 = tf.unstack(boxes, 4, axis=-1)
     rx1, ry1, rx2, ry2 = [r[:, None] for r in tf.unstack(regions, 4, axis=-1)]
     covers_x = (rx1 <= x1) & (rx2 >= x2)
@@ -93,18 +90,8 @@ def subtract_rectangle(boxes, regions):
 
 def visible_enough(original_boxes, visible_area, min_visibility):
     """Boolean `[B, N]`: some part is visible and at least `min_visibility` of it."""
-    area = box_areas(original_boxes)
+    area = box_ops.area(original_boxes)
     return (visible_area > 0) & (visible_area >= min_visibility * area)
-
-
-def drop_boxes(bounding_boxes, keep):
-    """Mark dropped boxes as padding: class -1 and zero coordinates."""
-    output = dict(bounding_boxes)
-    output["boxes"] = tf.where(keep[..., None], bounding_boxes["boxes"], 0)
-    if "classes" in bounding_boxes:
-        classes = bounding_boxes["classes"]
-        output["classes"] = tf.where(keep, classes, tf.cast(-1, classes.dtype))
-    return output
 
 
 def gather_boxes(bounding_boxes, partners):

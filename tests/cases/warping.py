@@ -15,3 +15,17 @@ CASES = [
     LayerCase(layers.RandomOpticalDistortion, {"distort_limit": 0.3, "fill_mode": "reflect"}),
     LayerCase(layers.RandomThinPlateSpline, {"scale_range": (0.3, 0.6), "seed": 2}),
 ]
+
+CASES.append(
+    LayerCase(
+        layers.Pipeline,
+        {
+            "layers": [
+                layers.RandomRotation(0.1, fill_mode="reflect"),
+                layers.RandomThinPlateSpline(fill_mode="reflect"),
+            ],
+            "seed": 4,
+        },
+        id="Pipeline-rotation-then-warp",
+    )
+)

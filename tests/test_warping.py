@@ -150,18 +150,16 @@ def test_optical_field_matches_opencv_camera_model():
 def test_thin_plate_field_matches_scipy():
     rng = np.random.default_rng(0)
     side = np.linspace(0, 1, 3)
-    source = np.stack(np.meshgrid(side, side), -1).reshape(1, -1, 2)
-    target = source + rng.normal(0, 0.04, source.shape)
+    source = np.stack(np.meshgrid(side, side), -1).reshape(-1, 2)
+    target = source + rng.normal(0, 0.04, (2, *source.shape))
     height, width = 32, 24
-    field = warp_ops.thin_plate_field(source, target, height, width).numpy()[0]
-    spline = scipy.interpolate.RBFInterpolator(source[0], (target - source)[0], kernel="thin_plate_spline")
+    fields = warp_ops.thin_plate_field(source, target, height, width).numpy()
     y, x = np.mgrid[0:height, 0:width] + 0.5
     points = np.stack([x.ravel() / width, y.ravel() / height], -1)
-    expected = spline(points).reshape(height, width, 2) * [width, height]
-    # The spline is evaluated every 2 pixels and resized: small interpolation error.
-    np.testing.assert_allclose(field, expected, atol=0.06)
-    # Control points land on their targets.
-    np.testing.assert_allclose(spline(source[0]), (target - source)[0], atol=1e-6)
+    for field, sample_target in zip(fields, target):
+        spline = scipy.interpolate.RBFInterpolator(source, sample_target - source, kernel="thin_plate_spline")
+        expected = spline(points).reshape(height, width, 2) * [width, height]
+        np.testing.assert_allclose(field, expected, atol=2e-3)
 
 
 def test_gaussian_smooth_matches_scipy_in_the_interior():

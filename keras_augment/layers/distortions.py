@@ -128,8 +128,7 @@ class RandomThinPlateSpline(_Distortion):
     sample, each point moves by Gaussian noise of standard deviation
     `s / 10` of the image size, with `s` drawn in `scale_range`, and a
     thin-plate spline through the moved points gives the field (as
-    albumentations' `ThinPlateSpline`). The spline is evaluated every 4
-    pixels and resized bilinearly.
+    albumentations' `ThinPlateSpline`), evaluated exactly at every pixel.
 
     Args:
         scale_range: `(low, high)` in `[0, 1]` of the jitter strength.
@@ -154,9 +153,8 @@ class RandomThinPlateSpline(_Distortion):
     def sample_displacements(self, sampler, images_shape):
         batch, height, width = images_shape[0], images_shape[1], images_shape[2]
         side = tf.linspace(0.0, 1.0, self.num_control_points)
-        grid = tf.reshape(tf.stack(tf.meshgrid(side, side), -1), [1, -1, 2])
-        source = tf.tile(grid, tf.stack([batch, 1, 1]))
-        normals = sampler.normal(tf.shape(source))
+        source = tf.reshape(tf.stack(tf.meshgrid(side, side), -1), [-1, 2])
+        normals = sampler.normal(tf.stack([batch, self.num_control_points**2, 2]))
         target = warp_ops.jitter_points(source, normals, sampler.uniform([batch]), self.scale_range)
         return warp_ops.thin_plate_field(source, target, height, width)
 

@@ -13,7 +13,6 @@ import tensorflow as tf
 
 from keras_augment.ops.resample import resample, xla_available
 
-THIN_PLATE_STRIDE = 2
 # Fixed-point steps when inverting a warp; each gains about a digit on smooth fields.
 FIXED_POINT_ITERATIONS = 10
 
@@ -85,6 +84,32 @@ def gaussian_smooth(noise, sigma):
     return tf.einsum("bkw,biwc->bikc", cols, blurred)
 
 
+def _linear_taps(output_size, input_size):
+    """Indices and weights of half-pixel linear interpolation along one axis."""
+    out_f = tf.cast(output_size, tf.float32)
+    in_f = tf.cast(input_size, tf.float32)
+    position = (tf.range(output_size, dtype=tf.float32) + 0.5) * in_f / out_f - 0.5
+    position = tf.clip_by_value(position, 0.0, in_f - 1.0)
+    low = tf.floor(position)
+    high = tf.minimum(low + 1.0, in_f - 1.0)
+    return tf.cast(low, tf.int32), tf.cast(high, tf.int32), position - low
+
+
+def upsample_linear(coarse, height, width):
+    """Separable linear resize of `[B, h, w, C]` to `[B, height, width, C]`.
+
+    Two gathers per axis, much cheaper on CPU than XLA's generic resize;
+    the same values as `tf.image.resize(..., "bilinear")`.
+    """
+    shape = tf.shape(coarse)
+    low, high, weight = _linear_taps(height, shape[1])
+    weight = weight[None, :, None, None]
+    rows = tf.gather(coarse, low, axis=1) * (1.0 - weight) + tf.gather(coarse, high, axis=1) * weight
+    low, high, weight = _linear_taps(width, shape[2])
+    weight = weight[None, None, :, None]
+    return tf.gather(rows, low, axis=2) * (1.0 - weight) + tf.gather(rows, high, axis=2) * weight
+
+
 def field_stride(height, width):
     """Grid step of elastic noise: about 48 noise samples across the short side."""
     return tf.maximum(tf.minimum(height, width) // 48, 1)
@@ -130,7 +155,7 @@ def elastic_field(noise, strength_units, scale_bounds, applied, stride, height, 
     stride_f = tf.cast(stride, tf.float32)
     scale = (alpha * sigma / stride_f)[:, None, None, None]
     coarse = gaussian_smooth(noise, sigma / stride_f) * scale
-    return tf.image.resize(coarse, tf.stack([height, width]), "bilinear")
+    return upsample_linear(coarse, height, width)
 
 
 def piecewise_linear_axis(steps, size):
@@ -202,20 +227,12 @@ def _thin_plate_kernel(squared_distance):
     return tf.where(squared_distance > 0, squared_distance * tf.math.log(safe), 0.0)
 
 
-def _corner_aligned_samples(size, stride):
-    """About `size / stride + 1` pixel centres from the first to the last pixel,
-    where corner-aligned bilinear resizing expects its samples."""
-    count = tf.maximum((size - 1) // stride + 1, 2)
-    step = tf.cast(size - 1, tf.float32) / tf.cast(count - 1, tf.float32)
-    return tf.range(count, dtype=tf.float32) * step + 0.5
-
-
 @_xla_kernel(with_size=False)
 def jitter_points(points, normals, strength_units, scale_range):
     """`points + normals * s / 10` with `s` per sample in `scale_range`.
 
     Args:
-        points: float `[B, P, 2]` normalised control points.
+        points: float `[P, 2]` (or `[B, P, 2]`) normalised control points.
         normals: float `[B, P, 2]` unit normal draws.
         strength_units: float `[B]` unit draws of `s`.
         scale_range: `(low, high)` of `s`.
@@ -228,45 +245,41 @@ def jitter_points(points, normals, strength_units, scale_range):
 def thin_plate_field(source_points, target_points, height, width):
     """Thin-plate spline field `[B, H, W, 2]` taking each source to its target.
 
-    Points are normalised `[0, 1]` coordinates `[B, P, 2]` on the output; the
-    spline maps output point `source` to input point `target` and is smooth
-    in between. It is evaluated every `THIN_PLATE_STRIDE` pixels and resized
-    bilinearly.
+    Points are normalised `[0, 1]` coordinates on the output; the spline
+    maps output point `source` to input point `target` and is smooth in
+    between. The control points are shared by the batch, so the spline
+    system and its basis at every pixel are built once and each sample costs
+    one small matrix product.
+
+    Args:
+        source_points: float `[P, 2]` control points (x, y).
+        target_points: float `[B, P, 2]` where each sample sends them.
     """
-    stride = THIN_PLATE_STRIDE
     source = tf.cast(source_points, tf.float32)
     target = tf.cast(target_points, tf.float32)
-    count = tf.shape(source)[1]
-    batch = tf.shape(source)[0]
-    differences = source[:, :, None, :] - source[:, None, :, :]
-    kernel = _thin_plate_kernel(tf.reduce_sum(tf.square(differences), -1))
-    affine = tf.concat([tf.ones([batch, count, 1]), source], -1)  # [B, P, 3]
-    top = tf.concat([kernel, affine], 2)
-    bottom = tf.concat([tf.transpose(affine, [0, 2, 1]), tf.zeros([batch, 3, 3])], 2)
-    system = tf.concat([top, bottom], 1)
-    rhs = tf.concat([target - source, tf.zeros([batch, 3, 2])], 1)
-    coefficients = tf.linalg.solve(system, rhs)  # [B, P + 3, 2]
-    ys = _corner_aligned_samples(height, stride)
-    xs = _corner_aligned_samples(width, stride)
-    coarse_h, coarse_w = tf.shape(ys)[0], tf.shape(xs)[0]
-    ys = ys / tf.cast(height, tf.float32)
-    xs = xs / tf.cast(width, tf.float32)
-    grid = tf.reshape(tf.stack(tf.meshgrid(xs, ys), -1), [1, -1, 2])  # [1, hw, 2]
-    to_control = grid[:, :, None, :] - source[:, None, :, :]
-    basis = tf.concat(
+    count = tf.shape(source)[0]
+    squared = tf.reduce_sum(tf.square(source[:, None, :] - source[None, :, :]), -1)
+    affine = tf.concat([tf.ones([count, 1]), source], -1)  # [P, 3]
+    system = tf.concat(
         [
-            _thin_plate_kernel(tf.reduce_sum(tf.square(to_control), -1)),
-            tf.ones([batch, tf.shape(grid)[1], 1]),
-            tf.broadcast_to(grid, [batch, tf.shape(grid)[1], 2]),
+            tf.concat([_thin_plate_kernel(squared), affine], 1),
+            tf.concat([tf.transpose(affine), tf.zeros([3, 3])], 1),
         ],
-        -1,
+        0,
     )
-    offsets = tf.matmul(basis, coefficients)  # normalised displacement
+    offsets = tf.transpose(target - source[None], [1, 0, 2])  # [P, B, 2]
+    offsets = tf.reshape(offsets, tf.stack([count, -1]))
+    rhs = tf.concat([offsets, tf.zeros(tf.stack([3, tf.shape(offsets)[1]]))], 0)
+    coefficients = tf.linalg.solve(system, rhs)  # [P + 3, B * 2]
+    ys = _pixel_centres(height) / tf.cast(height, tf.float32)
+    xs = _pixel_centres(width) / tf.cast(width, tf.float32)
+    grid = tf.reshape(tf.stack(tf.meshgrid(xs, ys), -1), [-1, 2])  # [HW, 2]
+    to_control = tf.reduce_sum(tf.square(grid[:, None, :] - source[None]), -1)
+    basis = tf.concat([_thin_plate_kernel(to_control), tf.ones_like(grid[:, :1]), grid], -1)
+    field = tf.matmul(basis, coefficients)  # [HW, B * 2], normalised units
+    field = tf.reshape(field, tf.stack([height, width, -1, 2]))
     size = tf.cast(tf.stack([width, height]), tf.float32)
-    coarse = tf.reshape(offsets * size, tf.stack([batch, coarse_h, coarse_w, 2]))
-    return tf.raw_ops.ResizeBilinear(
-        images=coarse, size=tf.stack([height, width]), align_corners=True, half_pixel_centers=False
-    )
+    return tf.transpose(field, [2, 0, 1, 3]) * size
 
 
 def warp_fields(fields, displacements):

@@ -61,8 +61,10 @@ def test_warp_then_its_inverted_field_restores_a_smooth_image(layer, strength):
     """
     image = np.repeat(_smooth_image(), 2, axis=0)
     field = layer.get_random_transformation(image, seed=5)["displacements"] * strength
-    warped = resample(image, _identity(2), None, "bilinear", "nearest", 0.0, field)
-    restored = resample(warped, _identity(2), None, "bilinear", "nearest", 0.0, warp_ops.invert_field(field))
+    warped = resample(image, _identity(2), None, "bilinear", "nearest", 0.0, displacements=field)
+    restored = resample(
+        warped, _identity(2), None, "bilinear", "nearest", 0.0, displacements=warp_ops.invert_field(field)
+    )
     interior = (slice(None), slice(6, -6), slice(6, -6))
     error = np.abs(np.asarray(restored) - image)[interior]
     assert error.mean() < 0.5 and error.max() < 2.0, (error.mean(), error.max())
@@ -226,7 +228,7 @@ def _fused_and_manual(pipeline, data, seed):
     size = pipeline.layers[0].output_size() if hasattr(pipeline.layers[0], "output_size") else None
     manual = resample(
         tf.cast(data["images"], tf.float32), matrices, size, warp.interpolation,
-        warp.fill_mode, warp.fill_value, transformation[-1]["displacements"],
+        warp.fill_mode, warp.fill_value, displacements=transformation[-1]["displacements"],
     )
     return fused, manual
 

@@ -55,12 +55,17 @@ class BaseAugmentation(keras.layers.Layer):
         geometric: True for layers that move pixels; then boxes, masks and
             keypoints need their own transform methods, or the layer raises.
         required_channels: channel count the layer needs, or None.
+        accepts_uint8_images: True for layers whose transform reads uint8
+            images directly (e.g. the resampler gathers packed bytes) and
+            returns the compute dtype itself; others receive images cast to
+            the compute dtype.
     """
 
     random = True
     per_sample = True
     geometric = False
     required_channels = None
+    accepts_uint8_images = False
 
     def __init__(
         self,
@@ -262,7 +267,9 @@ class BaseAugmentation(keras.layers.Layer):
         unbatched = images.shape.rank == 3
         if unbatched:
             images = images[None]
-        batch[IMAGES] = tf.cast(images, self.compute_dtype)
+        if not (self.accepts_uint8_images and images.dtype == tf.uint8):
+            images = tf.cast(images, self.compute_dtype)
+        batch[IMAGES] = images
         mask_rank = None
         for key in (LABELS, SEGMENTATION_MASKS, KEYPOINTS, BOUNDING_BOXES):
             if key not in batch:

@@ -95,19 +95,21 @@ def warp_batch(
     owner="keras_augment",
     min_area=0.0,
     min_visibility=0.0,
+    dtype=None,
 ):
     """Warp every key of a standardized batch with one matrix per sample.
 
     Images use `interpolation`; masks always use nearest and fill 0 outside.
     Boxes are moved corner by corner, clipped, and dropped (class -1) when
     they leave the image; keypoints move and, when they carry a third
-    visibility column, it is zeroed for points that left the image.
+    visibility column, it is zeroed for points that left the image. Images
+    come out in `dtype` (default: their own).
     """
     images = batch[IMAGES]
     input_shape = tf.shape(images)
     output = dict(batch)
     output[IMAGES] = resample(
-        images, matrices, output_size, interpolation, fill_mode or "constant", fill_value
+        images, matrices, output_size, interpolation, fill_mode or "constant", fill_value, dtype
     )
     output_shape = tf.shape(output[IMAGES])
     out_height, out_width = output_shape[1], output_shape[2]
@@ -160,6 +162,7 @@ class GeometricAugmentation(BaseAugmentation):
 
     geometric = True
     fusable = True
+    accepts_uint8_images = True
     applies_at_inference = False
     interpolation = "bilinear"
     fill_mode = None
@@ -239,11 +242,14 @@ class GeometricAugmentation(BaseAugmentation):
         return self.sample_parameters(None, images_shape)
 
     def call(self, data, training=True, seed=None):
-        if training or not self.applies_at_inference:
-            return super().call(data, training=training, seed=seed)
         batch, restore = self._standardize(data)
-        parameters = self.inference_parameters(tf.shape(batch[IMAGES]))
-        return restore(self._transform_batch(batch, parameters))
+        if training:
+            batch = self._transform_batch(batch, self._draw(batch, seed))
+        elif self.applies_at_inference:
+            parameters = self.inference_parameters(tf.shape(batch[IMAGES]))
+            batch = self._transform_batch(batch, parameters)
+        batch[IMAGES] = tf.cast(batch[IMAGES], self.compute_dtype)
+        return restore(batch)
 
     def _transform_batch(self, batch, transformation):
         return warp_batch(
@@ -257,6 +263,7 @@ class GeometricAugmentation(BaseAugmentation):
             self._owner,
             self.min_area,
             self.min_visibility,
+            self.compute_dtype,
         )
 
     def transform_images(self, images, transformation):

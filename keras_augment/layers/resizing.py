@@ -138,5 +138,5 @@ class Resizing(GeometricAugmentation):
             others, transformation[MATRIX], self.output_size(), "nearest", self.fill_mode,
             self.fill_value, self.bounding_box_format, self._owner,
         )
-        warped[IMAGES] = tf.cast(resized, images.dtype)
+        warped[IMAGES] = tf.cast(resized, self.compute_dtype)
         return warped

@@ -56,6 +56,7 @@ def warp_batch(
     owner="keras_augment",
     min_area=0.0,
     min_visibility=0.0,
+    dtype=None,
 ):
     """Warp every key of a standardized batch through a field, then a matrix.
 
@@ -70,12 +71,21 @@ def warp_batch(
     Args:
         output_size: static `(height, width)` of the output (the field's
             size), or None for the input size.
+        dtype: dtype of the output images (uint8 input is read directly);
+            defaults to the input's.
     """
     images = batch[IMAGES]
     input_shape = tf.shape(images)
     output = dict(batch)
     warped = resample(
-        images, matrices, output_size, interpolation, fill_mode, fill_value, displacements
+        images,
+        matrices,
+        output_size,
+        interpolation,
+        fill_mode,
+        fill_value,
+        output_dtype=dtype,
+        displacements=displacements,
     )
     if value_range is not None:
         warped = tf.clip_by_value(warped, *[tf.cast(v, warped.dtype) for v in value_range])
@@ -83,7 +93,13 @@ def warp_batch(
     out_height, out_width = tf.shape(warped)[1], tf.shape(warped)[2]
     if SEGMENTATION_MASKS in batch:
         output[SEGMENTATION_MASKS] = resample(
-            batch[SEGMENTATION_MASKS], matrices, output_size, "nearest", fill_mode, 0.0, displacements
+            batch[SEGMENTATION_MASKS],
+            matrices,
+            output_size,
+            "nearest",
+            fill_mode,
+            0.0,
+            displacements=displacements,
         )
     if KEYPOINTS in batch:
         keypoints = batch[KEYPOINTS]
@@ -122,6 +138,7 @@ class WarpAugmentation(BaseAugmentation):
 
     geometric = True
     warp = True
+    accepts_uint8_images = True
     interpolation = "bilinear"
     fill_mode = "constant"
     fill_value = 0.0
@@ -159,6 +176,7 @@ class WarpAugmentation(BaseAugmentation):
             self._owner,
             self.min_area,
             self.min_visibility,
+            self.compute_dtype,
         )
 
     def transform_images(self, images, transformation):

@@ -286,7 +286,7 @@ def warp_fields(fields, displacements):
     """Sample `[B, H, W, C]` fields at each pixel centre plus `displacements`."""
     batch = tf.shape(fields)[0]
     identity = tf.eye(3, batch_shape=[batch])
-    return resample(fields, identity, None, "bilinear", "nearest", 0.0, displacements)
+    return resample(fields, identity, None, "bilinear", "nearest", 0.0, displacements=displacements)
 
 
 @_xla_kernel(with_size=False)

@@ -59,6 +59,8 @@ class CutMix(MixingAugmentation):
     TensorShape([4, 32, 32, 3])
     """
 
+    accepts_uint8_images = True
+
     def __init__(
         self,
         factor=1.0,
@@ -97,11 +99,16 @@ class CutMix(MixingAugmentation):
 
     def transform_images(self, images, transformation):
         return mixing_ops.paste_rectangles(
-            images, transformation["sources"][:, 1], transformation["rectangles"]
+            images,
+            transformation["sources"][:, 1],
+            transformation["rectangles"],
+            tf.as_dtype(self.compute_dtype),
         )
 
     def transform_segmentation_masks(self, masks, transformation):
-        return self.transform_images(masks, transformation)
+        return mixing_ops.paste_rectangles(
+            masks, transformation["sources"][:, 1], transformation["rectangles"]
+        )
 
     def mix_bounding_boxes(self, bounding_boxes, transformation, images_shape):
         boxes = bounding_boxes["boxes"]

@@ -48,6 +48,7 @@ class MixUp(MixingAugmentation):
     """
 
     boxes_need_format = False
+    accepts_uint8_images = True
 
     def __init__(self, alpha=0.2, data_format=None, seed=None, num_classes=None, **kwargs):
         super().__init__(num_classes=num_classes, data_format=data_format, seed=seed, **kwargs)
@@ -68,7 +69,10 @@ class MixUp(MixingAugmentation):
 
     def transform_images(self, images, transformation):
         return mixing_ops.blend(
-            images, transformation["sources"][:, 1], transformation["weights"][:, 0]
+            images,
+            transformation["sources"][:, 1],
+            transformation["weights"][:, 0],
+            tf.as_dtype(self.compute_dtype),
         )
 
     def _dominant(self, values, transformation):

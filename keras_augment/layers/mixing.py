@@ -68,6 +68,14 @@ class MixingAugmentation(BaseAugmentation):
         super().__init__(**kwargs)
         self.num_classes = validate_num_classes(num_classes, self._owner)
 
+    def call(self, data, training=True, seed=None):
+        # Layers that read uint8 directly still return the compute dtype,
+        # also at inference where nothing is transformed.
+        output = super().call(data, training=training, seed=seed)
+        if isinstance(output, dict):
+            return {**output, IMAGES: tf.cast(output[IMAGES], self.compute_dtype)}
+        return tf.cast(output, self.compute_dtype)
+
     def label_distributions(self, labels):
         """Float `[B, num_classes]` labels: one-hot from integers, else as given."""
         if labels.dtype.is_integer:

@@ -145,6 +145,14 @@ class WarpAugmentation(BaseAugmentation):
     min_area = 0.0
     min_visibility = 0.0
 
+    def call(self, data, training=True, seed=None):
+        # Layers that read uint8 directly still return the compute dtype,
+        # also at inference where nothing is transformed.
+        output = super().call(data, training=training, seed=seed)
+        if isinstance(output, dict):
+            return {**output, IMAGES: tf.cast(output[IMAGES], self.compute_dtype)}
+        return tf.cast(output, self.compute_dtype)
+
     def _check_resample_arguments(self, interpolation, fill_mode):
         check_choice(self._owner, "interpolation", interpolation, INTERPOLATIONS)
         check_choice(self._owner, "fill_mode", fill_mode, FILL_MODES)

@@ -8,6 +8,7 @@ rectangles, these kernels apply them. Rectangles are integer pixel bounds
 import tensorflow as tf
 
 from keras_augment.ops import bounding_boxes as box_ops
+from keras_augment.ops.resample import compiled
 
 
 def _per_sample(values, rank):
@@ -15,15 +16,18 @@ def _per_sample(values, rank):
     return tf.reshape(values, tf.concat([tf.shape(values)[:1], tf.ones([rank - 1], tf.int32)], 0))
 
 
-def blend(images, partners, weights):
+@compiled
+def blend(images, partners, weights, dtype=tf.float32):
     """`weights * images + (1 - weights) * images[partners]`, per sample.
 
     Args:
-        images: float `[B, ...]`.
+        images: `[B, ...]` of any real dtype (uint8 is read directly).
         partners: int `[B]` index of each sample's partner.
         weights: float `[B]` weight of the sample itself.
+        dtype: float dtype of the result.
     """
-    weights = _per_sample(tf.cast(weights, images.dtype), images.shape.rank)
+    images = tf.cast(images, dtype)
+    weights = _per_sample(tf.cast(weights, dtype), images.shape.rank)
     return weights * images + (1 - weights) * tf.gather(images, partners)
 
 
@@ -41,17 +45,22 @@ def rectangle_masks(rectangles, height, width):
     return (rows >= y0) & (rows < y1) & (cols >= x0) & (cols < x1)
 
 
-def paste_rectangles(images, partners, rectangles):
+@compiled
+def paste_rectangles(images, partners, rectangles, dtype=None):
     """Replace each sample's rectangle with the same pixels of its partner.
+
+    Compiled with XLA (like `blend`), the mask, gather and select run as one
+    pass over the batch.
 
     Args:
         images: `[B, H, W, C]` of any dtype (images or masks).
         partners: int `[B]`.
         rectangles: int `[B, 4]` as `[y0, x0, y1, x1]`.
+        dtype: dtype of the result; defaults to the input's.
     """
     shape = tf.shape(images)
     inside = rectangle_masks(rectangles, shape[1], shape[2])[..., None]
-    return tf.where(inside, tf.gather(images, partners), images)
+    return tf.cast(tf.where(inside, tf.gather(images, partners), images), dtype or images.dtype)
 
 
 def intersect_boxes(boxes, regions):

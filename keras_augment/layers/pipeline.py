@@ -120,6 +120,10 @@ class Pipeline(BaseAugmentation):
                 )
         self.layers = layers
         _share_box_format(self, layers)
+        if layers:  # text and audio pipelines take their input kind from their layers
+            for name in ("input_key", "batched_ranks", "cast_inputs", "_check_images",
+                         "_allow_non_tensor_positional_args"):
+                setattr(self, name, getattr(layers[0], name))
         self.geometric = any(layer.geometric for layer in layers)
         self.random = any(layer.random for layer in layers)
         self._groups = fusion_groups(layers)
@@ -155,6 +159,8 @@ class Pipeline(BaseAugmentation):
         return self._cast_images(batch)
 
     def _cast_images(self, batch):
+        if not self.cast_inputs:  # e.g. text stays strings
+            return batch
         batch = dict(batch)
         batch[IMAGES] = tf.cast(batch[IMAGES], self.compute_dtype)
         return batch
@@ -203,7 +209,9 @@ class Pipeline(BaseAugmentation):
             self.compute_dtype,
         )
 
-    def call(self, data, training=True, seed=None):
+    def call(self, data, training=None, seed=None):
+        if training is None:  # as BaseAugmentation.call: augment unless inside a model
+            training = self._get_call_context().entry_layer is self
         batch, restore = self._standardize(data)
         if training:
             return restore(self._transform_batch(batch, self._draw(batch, seed)))
@@ -212,6 +220,11 @@ class Pipeline(BaseAugmentation):
                 parameters = layer.inference_parameters(tf.shape(batch[IMAGES]))
                 batch = layer._transform_batch(batch, parameters)
         return restore(self._cast_images(batch))
+
+    def compute_output_spec(self, *args, **kwargs):
+        if self.layers and not self.cast_inputs:  # e.g. strings stay strings
+            return self.layers[0].compute_output_spec(*args, **kwargs)
+        return super().compute_output_spec(*args, **kwargs)
 
     def compute_image_output_shape(self, images_shape):
         for layer in self.layers:

@@ -68,7 +68,7 @@ class MixingAugmentation(BaseAugmentation):
         super().__init__(**kwargs)
         self.num_classes = validate_num_classes(num_classes, self._owner)
 
-    def call(self, data, training=True, seed=None):
+    def call(self, data, training=None, seed=None):
         # Layers that read uint8 directly still return the compute dtype,
         # also at inference where nothing is transformed.
         output = super().call(data, training=training, seed=seed)

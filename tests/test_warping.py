@@ -60,7 +60,7 @@ def test_warp_then_its_inverted_field_restores_a_smooth_image(layer, strength):
     there), so that field is scaled down to 0.4.
     """
     image = np.repeat(_smooth_image(), 2, axis=0)
-    field = layer.get_random_transformation(image, seed=5)["displacements"] * strength
+    field = warp_ops.dense_field(layer.get_random_transformation(image, seed=5)["displacements"]) * strength
     warped = resample(image, _identity(2), None, "bilinear", "nearest", 0.0, displacements=field)
     restored = resample(
         warped, _identity(2), None, "bilinear", "nearest", 0.0, displacements=warp_ops.invert_field(field)
@@ -125,7 +125,9 @@ def test_grid_field_matches_a_numpy_reference():
     rng = np.random.default_rng(0)
     units_x, units_y = rng.uniform(size=(2, 4)), rng.uniform(size=(2, 4))
     limits = (-0.3, 0.5)
-    field = warp_ops.grid_field(units_x, units_y, limits, 15, 22).numpy()
+    parts = warp_ops.grid_field(units_x, units_y, limits, 15, 22)
+    assert parts[0].shape == (2, 1, 22, 2) and parts[1].shape == (2, 15, 1, 2)
+    field = warp_ops.dense_field(parts).numpy()
     for sample in range(2):
         for axis, units, size in ((0, units_x, 22), (1, units_y, 15)):
             steps = 1 + limits[0] + units[sample] * (limits[1] - limits[0])

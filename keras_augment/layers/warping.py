@@ -40,7 +40,7 @@ def box_outline_points(boxes):
 def forward_map(points, matrices, displacements):
     """Output positions of input points `[B, K, 2]` under `matrix @ (p + d(p))`."""
     on_warp_plane = geometry.transform_points(points, geometry.invert(matrices))
-    return warp_ops.forward_points(on_warp_plane, displacements)
+    return warp_ops.forward_points(on_warp_plane, warp_ops.dense_field(displacements))
 
 
 def warp_batch(
@@ -132,7 +132,7 @@ class WarpAugmentation(BaseAugmentation):
     """Base of layers that move pixels through a per-sample displacement field.
 
     A subclass implements `sample_displacements(sampler, images_shape)`
-    returning a float `[B, H, W, 2]` field and sets `interpolation`,
+    returning a float `[B, H, W, 2]` field (or parts that broadcast to it) and sets `interpolation`,
     `fill_mode`, `fill_value` and `min_visibility` in its constructor.
     """
 

@@ -93,9 +93,11 @@ def _output_coordinates(matrices, output_height, output_width, height, width, di
     m = [[matrices[:, i, j][:, None, None] for j in range(3)] for i in range(3)]
     x_out, y_out = xs[None, None, :], ys[None, :, None]
     if displacements is not None:
-        # A warp's per-pixel field moves the output point before the matrix.
-        x_out = x_out + displacements[..., 0]
-        y_out = y_out + displacements[..., 1]
+        # A warp's per-pixel field moves the output point before the matrix;
+        # parts broadcast, so separable fields never materialise [B, H, W, 2].
+        for part in displacements:
+            x_out = x_out + part[..., 0]
+            y_out = y_out + part[..., 1]
     denominator = m[2][0] * x_out + m[2][1] * y_out + m[2][2]
     x_in = (m[0][0] * x_out + m[0][1] * y_out + m[0][2]) / denominator
     y_in = (m[1][0] * x_out + m[1][1] * y_out + m[1][2]) / denominator
@@ -217,7 +219,9 @@ def resample(
             (integer results are rounded).
         displacements: optional float `[B, output_height, output_width, 2]`
             per-pixel `(dx, dy)` added to each output pixel centre before the
-            matrix, so a warp field and a matrix resample in one pass.
+            matrix, so a warp field and a matrix resample in one pass; or a
+            tuple of parts that broadcast to that shape and are summed (e.g.
+            `[B, 1, W, 2]` and `[B, H, 1, 2]` for a separable field).
 
     Returns:
         `[B, output_height, output_width, C]` in `output_dtype`.
@@ -243,5 +247,6 @@ def resample(
         tf.as_dtype(output_dtype or images.dtype),
     ]
     if displacements is not None:
-        arguments.append(tf.convert_to_tensor(displacements, tf.float32))
+        parts = displacements if isinstance(displacements, (tuple, list)) else (displacements,)
+        arguments.append(tuple(tf.convert_to_tensor(part, tf.float32) for part in parts))
     return kernel(*arguments)

@@ -187,18 +187,23 @@ def piecewise_linear_axis(steps, size):
 
 @_xla_kernel(with_size=True)
 def grid_field(units_x, units_y, limits, height, width):
-    """Separable grid-distortion field `[B, H, W, 2]` (see `piecewise_linear_axis`).
+    """Separable grid-distortion field (see `piecewise_linear_axis`).
+
+    Returned as two parts, `[B, 1, W, 2]` (x moves) and `[B, H, 1, 2]`
+    (y moves), that sum by broadcasting to the `[B, H, W, 2]` field; the
+    resampler takes them as they are and `dense_field` adds them up.
 
     Cell lengths are `1 + u` with `u` in `limits`, from unit draws
     `units_x`, `units_y` of shape `[B, cells]`.
     """
     steps_x = 1.0 + in_range(units_x, limits)
     steps_y = 1.0 + in_range(units_y, limits)
-    x_shift = piecewise_linear_axis(steps_x, width)
-    y_shift = piecewise_linear_axis(steps_y, height)
-    dx = tf.broadcast_to(x_shift[:, None, :], tf.stack([tf.shape(x_shift)[0], height, width]))
-    dy = tf.broadcast_to(y_shift[:, :, None], tf.stack([tf.shape(y_shift)[0], height, width]))
-    return tf.stack([dx, dy], -1)
+    x_shift = piecewise_linear_axis(steps_x, width)[:, None, :]
+    y_shift = piecewise_linear_axis(steps_y, height)[:, :, None]
+    return (
+        tf.stack([x_shift, tf.zeros_like(x_shift)], -1),
+        tf.stack([tf.zeros_like(y_shift), y_shift], -1),
+    )
 
 
 @_xla_kernel(with_size=True)
@@ -280,6 +285,16 @@ def thin_plate_field(source_points, target_points, height, width):
     field = tf.reshape(field, tf.stack([height, width, -1, 2]))
     size = tf.cast(tf.stack([width, height]), tf.float32)
     return tf.transpose(field, [2, 0, 1, 3]) * size
+
+
+def dense_field(displacements):
+    """A field given as a tensor or as broadcasting parts, as one `[B, H, W, 2]` tensor."""
+    if not isinstance(displacements, (tuple, list)):
+        return displacements
+    total = displacements[0]
+    for part in displacements[1:]:
+        total = total + part
+    return total
 
 
 def warp_fields(fields, displacements):

@@ -40,6 +40,15 @@ from keras_augment.layers.dropout import RandomCutout, RandomErasing
 from keras_augment.layers.dropout_grid import GridMask
 from keras_augment.layers.flip import RandomFlip
 from keras_augment.layers.generative import GenerativeAugment
+from keras_augment.layers.cut_mix import CutMix
+from keras_augment.layers.distortions import (
+    RandomGridDistortion,
+    RandomOpticalDistortion,
+    RandomThinPlateSpline,
+)
+from keras_augment.layers.elastic_transform import RandomElasticTransform
+from keras_augment.layers.mix_up import MixUp
+from keras_augment.layers.mosaic import Mosaic
 from keras_augment.layers.perspective import RandomPerspective
 from keras_augment.layers.pipeline import Pipeline
 from keras_augment.layers.policies import AugMix, AutoAugment, RandAugment, TrivialAugmentWide
@@ -61,11 +70,14 @@ __all__ = [
     "AutoContrast",
     "BaseAugmentation",
     "CenterCrop",
+    "CutMix",
     "EDA",
     "Equalization",
     "FrequencyMasking",
     "GenerativeAugment",
     "GridMask",
+    "MixUp",
+    "Mosaic",
     "Pipeline",
     "RandAugment",
     "RandomAffine",
@@ -79,6 +91,7 @@ __all__ = [
     "RandomContrast",
     "RandomCrop",
     "RandomCutout",
+    "RandomElasticTransform",
     "RandomErasing",
     "RandomFlip",
     "RandomGain",
@@ -86,10 +99,12 @@ __all__ = [
     "RandomGaussianBlur",
     "RandomGaussianNoise",
     "RandomGrayscale",
+    "RandomGridDistortion",
     "RandomHue",
     "RandomInvert",
     "RandomJpegQuality",
     "RandomNoise",
+    "RandomOpticalDistortion",
     "RandomPerspective",
     "RandomPitchShift",
     "RandomPosterization",
@@ -99,6 +114,7 @@ __all__ = [
     "RandomSharpness",
     "RandomShear",
     "RandomSpeed",
+    "RandomThinPlateSpline",
     "RandomTimeShift",
     "RandomTranslation",
     "RandomWordDeletion",

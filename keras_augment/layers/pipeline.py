@@ -2,7 +2,9 @@
 
 Consecutive geometric layers are fused: their per-sample matrices are
 multiplied and images, masks, boxes and keypoints are warped once, so a
-chain of rotate, translate and zoom interpolates (and blurs) only once.
+chain of rotate, translate and zoom interpolates (and blurs) only once. A
+displacement-field warp (elastic, grid, ...) that follows such a run joins
+it as its last member: the field moves the output points before the matrix.
 """
 
 import keras
@@ -11,10 +13,17 @@ import tensorflow as tf
 from keras_augment.layers.base import IMAGES, BaseAugmentation
 from keras_augment.layers.geometric_base import MATRIX, compose_matrices, warp_batch
 from keras_augment.layers.sampling import RandomSampler
+from keras_augment.layers.warping import DISPLACEMENTS
+from keras_augment.layers.warping import warp_batch as warp_batch_with_field
 
 
 def is_fusable(layer):
     return getattr(layer, "fusable", False)
+
+
+def is_warp(layer):
+    """Displacement-field warps can end a fused run, but nothing fuses after them."""
+    return getattr(layer, "warp", False)
 
 
 def output_images_shape(layer, images_shape):
@@ -43,14 +52,15 @@ def fusion_groups(layers):
     """Split layer indices into runs that can share one resample.
 
     Geometric layers fuse while their fill settings agree (`fill_mode=None`
-    agrees with any); every other layer is a group of its own.
+    agrees with any); a warp may end such a run; every other layer is a
+    group of its own.
     """
     groups = []
     fills = set()
     for index, layer in enumerate(layers):
         current = groups[-1] if groups else None
         if (
-            is_fusable(layer)
+            (is_fusable(layer) or is_warp(layer))
             and current is not None
             and is_fusable(layers[current[-1]])
             and len(fills | _fill_settings(layer)) <= 1
@@ -157,7 +167,10 @@ class Pipeline(BaseAugmentation):
 
     def _warp_group(self, batch, group, transformation):
         layers = [self.layers[i] for i in group]
-        matrices = compose_matrices([transformation[i][MATRIX] for i in group])
+        warp = layers[-1] if is_warp(layers[-1]) else None
+        matrices = compose_matrices(
+            [transformation[i][MATRIX] for i in (group[:-1] if warp else group)]
+        )
         output_size = None
         for layer in layers:
             output_size = layer.output_size() or output_size
@@ -166,6 +179,22 @@ class Pipeline(BaseAugmentation):
         fills = set().union(*[_fill_settings(layer) for layer in layers])
         fill_mode, fill_value = next(iter(fills)) if fills else (None, 0.0)
         formats = [layer.bounding_box_format for layer in layers if layer.bounding_box_format]
+        if warp is not None:
+            return warp_batch_with_field(
+                batch,
+                matrices,
+                transformation[group[-1]][DISPLACEMENTS],
+                output_size,
+                interpolation,
+                fill_mode,
+                fill_value,
+                warp.value_range,
+                formats[0] if formats else self.bounding_box_format,
+                self._owner,
+                max(layer.min_area for layer in layers),
+                max(layer.min_visibility for layer in layers),
+                self.compute_dtype,
+            )
         return warp_batch(
             batch,
             matrices,

@@ -86,12 +86,18 @@ def _wrap_or_clip(index, size, fill_mode):
     return tf.clip_by_value(index, 0, size - 1)
 
 
-def _output_coordinates(matrices, output_height, output_width, height, width):
+def _output_coordinates(matrices, output_height, output_width, height, width, displacements=None):
     """Input x, y (continuous plane) of every output pixel centre, `[B, h, w]`."""
     ys = tf.range(output_height, dtype=tf.float32) + 0.5
     xs = tf.range(output_width, dtype=tf.float32) + 0.5
     m = [[matrices[:, i, j][:, None, None] for j in range(3)] for i in range(3)]
     x_out, y_out = xs[None, None, :], ys[None, :, None]
+    if displacements is not None:
+        # A warp's per-pixel field moves the output point before the matrix;
+        # parts broadcast, so separable fields never materialise [B, H, W, 2].
+        for part in displacements:
+            x_out = x_out + part[..., 0]
+            y_out = y_out + part[..., 1]
     denominator = m[2][0] * x_out + m[2][1] * y_out + m[2][2]
     x_in = (m[0][0] * x_out + m[0][1] * y_out + m[0][2]) / denominator
     y_in = (m[1][0] * x_out + m[1][1] * y_out + m[1][2]) / denominator
@@ -149,12 +155,14 @@ def _bilinear(images, x_in, y_in, fill_mode, fill_value):
     return top * upper + bottom * lower + (1.0 - inside) * fill_value
 
 
-def _resample(images, matrices, output_size, interpolation, fill_mode, fill_value, output_dtype):
+def _resample(
+    images, matrices, output_size, interpolation, fill_mode, fill_value, output_dtype, displacements=None
+):
     shape = tf.shape(images)
     height, width = shape[1], shape[2]
     output_height, output_width = (height, width) if output_size is None else output_size
     x_in, y_in = _output_coordinates(
-        tf.cast(matrices, tf.float32), output_height, output_width, height, width
+        tf.cast(matrices, tf.float32), output_height, output_width, height, width, displacements
     )
     fill_value = tf.cast(fill_value, tf.float32)
     if not (images.dtype == tf.uint8 or images.dtype == tf.float32):
@@ -171,9 +179,16 @@ def _resample(images, matrices, output_size, interpolation, fill_mode, fill_valu
 @functools.lru_cache(maxsize=None)
 def _compiled(interpolation, fill_mode, jit_compile):
     # output_size is a Python value: XLA needs static output shapes.
-    def kernel(images, matrices, fill_value, output_size, output_dtype):
+    def kernel(images, matrices, fill_value, output_size, output_dtype, displacements=None):
         return _resample(
-            images, matrices, output_size, interpolation, fill_mode, fill_value, output_dtype
+            images,
+            matrices,
+            output_size,
+            interpolation,
+            fill_mode,
+            fill_value,
+            output_dtype,
+            displacements,
         )
 
     return tf.function(kernel, jit_compile=jit_compile, reduce_retracing=False)
@@ -187,6 +202,7 @@ def resample(
     fill_mode="constant",
     fill_value=0.0,
     output_dtype=None,
+    displacements=None,
 ):
     """Warp a batch of images, each with its own output-to-input matrix.
 
@@ -201,6 +217,11 @@ def resample(
             `fill_mode="constant"`.
         output_dtype: dtype of the result; defaults to the dtype of `images`
             (integer results are rounded).
+        displacements: optional float `[B, output_height, output_width, 2]`
+            per-pixel `(dx, dy)` added to each output pixel centre before the
+            matrix, so a warp field and a matrix resample in one pass; or a
+            tuple of parts that broadcast to that shape and are summed (e.g.
+            `[B, 1, W, 2]` and `[B, H, 1, 2]` for a separable field).
 
     Returns:
         `[B, output_height, output_width, C]` in `output_dtype`.
@@ -218,10 +239,14 @@ def resample(
     if output_size is not None:
         output_size = (int(output_size[0]), int(output_size[1]))
     kernel = _compiled(interpolation, fill_mode, xla_available())
-    return kernel(
+    arguments = [
         images,
         tf.convert_to_tensor(matrices, tf.float32),
         tf.convert_to_tensor(fill_value, tf.float32),
         output_size,
         tf.as_dtype(output_dtype or images.dtype),
-    )
+    ]
+    if displacements is not None:
+        parts = displacements if isinstance(displacements, (tuple, list)) else (displacements,)
+        arguments.append(tuple(tf.convert_to_tensor(part, tf.float32) for part in parts))
+    return kernel(*arguments)

@@ -85,7 +85,7 @@ def test_vae_tracks_its_three_losses_and_kl_is_non_negative():
 def test_vae_overfits_64_images():
     images, _ = digits(64)
     vae = models.VAE(SHAPE, latent_dim=8, width=16, beta=0.1, value_range=(0, 16), seed=1)
-    model = compile_model(vae, jit_compile=True, learning_rate=5e-3)
+    model = compile_model(vae, learning_rate=5e-3)
     scaled = images / 16.0
     start = float(np.mean((np.asarray(model(images)) / 16.0 - scaled) ** 2))
     model.fit(images, batch_size=64, epochs=150, verbose=0)

@@ -50,3 +50,12 @@ def standardize_factor(factor, owner, bounds=(-1.0, 1.0), name="factor"):
         magnitude = abs(float(factor))
         return (max(-magnitude, low_bound), min(magnitude, high_bound))
     raise ValueError(message)
+
+
+def check_unit_interval(value, name, owner):
+    """A number in [0, 1] (a rate, probability or fraction), as a float."""
+    if not _is_number(value) or not 0 <= value <= 1:
+        raise ValueError(
+            f"{owner}: `{name}` must be a number in [0, 1]; received {name}={value!r}."
+        )
+    return float(value)

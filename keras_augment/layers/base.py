@@ -29,6 +29,23 @@ SEGMENTATION_MASKS = "segmentation_masks"
 KEYPOINTS = "keypoints"
 
 
+def _fold_in_replica_id(seed):
+    """Give each replica of a tf.distribute strategy its own draws.
+
+    Every replica holds a copy of the layer's seed state, so without this the
+    replicas would draw identical parameters for their parts of the batch.
+    Replica 0 (and code outside any strategy) keeps the seed unchanged.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None:
+        return seed
+    replica_id = context.replica_id_in_sync_group
+    if isinstance(replica_id, int) and replica_id == 0:
+        return seed
+    folded = tf.random.experimental.stateless_fold_in(seed, tf.cast(replica_id, tf.int64))
+    return tf.where(tf.equal(replica_id, 0), seed, tf.cast(folded, tf.int64))
+
+
 class BaseAugmentation(keras.layers.Layer):
     """Base class of every augmentation layer.
 
@@ -42,8 +59,10 @@ class BaseAugmentation(keras.layers.Layer):
     Call arguments:
         data: images or a dict as above.
         training: when False the layer returns its input (images cast to the
-            compute dtype). Defaults to True, as Keras core preprocessing
-            layers do.
+            compute dtype). When not given, a layer called on its own
+            augments (as Keras core preprocessing layers do), while a layer
+            inside a model called without `training` (`model(x)`,
+            `model.export()`) does not; `fit` passes `training=True`.
         seed: optional integer or integer tensor (scalar or `[2]`). The same
             seed gives bit-identical output in eager, `tf.function`,
             `tf.data` and an exported SavedModel. Without it the layer draws
@@ -55,12 +74,26 @@ class BaseAugmentation(keras.layers.Layer):
         geometric: True for layers that move pixels; then boxes, masks and
             keypoints need their own transform methods, or the layer raises.
         required_channels: channel count the layer needs, or None.
+        input_key: dict key of the data the layer augments (e.g. "text").
+        batched_ranks: ranks of a batched input; one less than the smallest
+            is a single sample. Text is `(1,)`, waveforms `(2,)`.
+        cast_inputs: False to keep the input dtype (e.g. `tf.string`)
+            instead of casting to the compute dtype.
+        accepts_uint8_images: True for layers whose transform reads uint8
+            images directly (the resampler gathers bytes) and returns the
+            compute dtype itself; others receive images cast to the compute
+            dtype.
+        Non-image layers override `_check_images`, the validation hook.
     """
 
     random = True
     per_sample = True
     geometric = False
     required_channels = None
+    input_key = IMAGES
+    batched_ranks = (4,)
+    cast_inputs = True
+    accepts_uint8_images = False
 
     def __init__(
         self,
@@ -139,7 +172,12 @@ class BaseAugmentation(keras.layers.Layer):
         return restore(self._transform_batch(batch, transformation))
 
     # ----------------------------------------------------------------- Keras API
-    def call(self, data, training=True, seed=None):
+    def call(self, data, training=None, seed=None):
+        if training is None:
+            # Called on its own (eager, tf.data): augment, like Keras core layers.
+            # Called inside a model given no `training` (`model(x)`,
+            # `model.export()`): inference, so served models never augment.
+            training = self._get_call_context().entry_layer is self
         batch, restore = self._standardize(data)
         if training:
             transformation = self._draw(batch, seed)
@@ -149,7 +187,7 @@ class BaseAugmentation(keras.layers.Layer):
     def compute_output_shape(self, input_shape):
         if isinstance(input_shape, dict):
             output = dict(input_shape)
-            output[IMAGES] = self._image_output_shape(input_shape[IMAGES])
+            output[self.input_key] = self._image_output_shape(input_shape[self.input_key])
             return output
         return self._image_output_shape(input_shape)
 
@@ -164,6 +202,18 @@ class BaseAugmentation(keras.layers.Layer):
         # Name, trainable and dtype come from Keras in their serialized form.
         return {**auto_config.config, **config}
 
+    def save_own_variables(self, store):
+        # The seed state is saved with the weights, so a run restored by
+        # BackupAndRestore draws the same augmentations as one never stopped.
+        super().save_own_variables(store)
+        store["seed_generator_state"] = self.seed_generator.state.numpy()
+
+    def load_own_variables(self, store):
+        keys = list(store.keys())
+        if "seed_generator_state" in keys:
+            self.seed_generator.state.assign(store["seed_generator_state"])
+        super().load_own_variables({k: store[k] for k in keys if k != "seed_generator_state"})
+
     # ----------------------------------------------------------------- plumbing
     def _unsupported(self, key):
         raise ValueError(
@@ -173,14 +223,14 @@ class BaseAugmentation(keras.layers.Layer):
 
     def _image_output_shape(self, shape):
         shape = tuple(shape)
-        if len(shape) == 3:
+        if len(shape) == min(self.batched_ranks) - 1:
             return tuple(self.compute_image_output_shape((None,) + shape)[1:])
         return tuple(self.compute_image_output_shape(shape))
 
     def _draw(self, batch, seed):
         if seed is None:
             seed = self.seed_generator.next()
-        seed = standardize_seed(seed, self._owner)
+        seed = _fold_in_replica_id(standardize_seed(seed, self._owner))
         return self.sample_parameters(RandomSampler(seed), tf.shape(batch[IMAGES]))
 
     def _transform_batch(self, batch, transformation):
@@ -215,6 +265,11 @@ class BaseAugmentation(keras.layers.Layer):
         boxes["boxes"] = box_ops.to_xyxy(
             boxes["boxes"], fmt, images_shape[1], images_shape[2]
         )
+        # A box given with x2 < x1 (or y2 < y1) means the rectangle between its corners.
+        x1, y1, x2, y2 = tf.unstack(boxes["boxes"], 4, axis=-1)
+        boxes["boxes"] = tf.stack(
+            [tf.minimum(x1, x2), tf.minimum(y1, y2), tf.maximum(x1, x2), tf.maximum(y1, y2)], -1
+        )
         boxes = self.transform_bounding_boxes(boxes, transformation, images_shape)
         out_shape = tf.shape(out_images)
         boxes["boxes"] = box_ops.from_xyxy(boxes["boxes"], fmt, out_shape[1], out_shape[2])
@@ -247,22 +302,31 @@ class BaseAugmentation(keras.layers.Layer):
     def _standardize(self, data):
         """Batch, validate and cast the input; return it with an inverse."""
         is_dict = isinstance(data, dict)
-        if is_dict and IMAGES not in data:
+        key = self.input_key
+        if is_dict and key not in data:
             raise ValueError(
-                f"{self._owner} expected a dict with an `images` key; received "
+                f"{self._owner} expected a dict with an `{key}` key; received "
                 f"keys {sorted(data)}."
             )
-        batch = dict(data) if is_dict else {IMAGES: data}
+        batch = dict(data) if is_dict else {key: data}
+        batch[IMAGES] = batch.pop(key)  # the subclass API names it images
         images = batch[IMAGES]
         if not isinstance(images, tf.Tensor):
             images = tf.convert_to_tensor(images)
-        if self.data_format == "channels_first" and images.shape.rank in (3, 4):
+        if (
+            self.data_format == "channels_first"
+            and self.batched_ranks == (4,)
+            and images.shape.rank in (3, 4)
+        ):
             images = tf.experimental.numpy.moveaxis(images, -3, -1)
         self._check_images(images)
-        unbatched = images.shape.rank == 3
+        unbatched = images.shape.rank == min(self.batched_ranks) - 1
         if unbatched:
             images = images[None]
-        batch[IMAGES] = tf.cast(images, self.compute_dtype)
+        keep_uint8 = self.accepts_uint8_images and images.dtype == tf.uint8
+        if self.cast_inputs and not keep_uint8:
+            images = tf.cast(images, self.compute_dtype)
+        batch[IMAGES] = images
         mask_rank = None
         for key in (LABELS, SEGMENTATION_MASKS, KEYPOINTS, BOUNDING_BOXES):
             if key not in batch:
@@ -285,6 +349,7 @@ class BaseAugmentation(keras.layers.Layer):
             batch[SEGMENTATION_MASKS] = masks
         if BOUNDING_BOXES in batch:
             self._check_boxes(batch[BOUNDING_BOXES])
+        self._check_alignment(batch)
         if KEYPOINTS in batch:
             keypoints = batch[KEYPOINTS]
             if keypoints.shape.rank != 3 or (keypoints.shape[-1] or 2) < 2:
@@ -310,9 +375,37 @@ class BaseAugmentation(keras.layers.Layer):
                         output[key] = tf.nest.map_structure(
                             lambda t: tf.squeeze(t, 0), output[key]
                         )
-            return output if is_dict else output[IMAGES]
+            output[self.input_key] = output.pop(IMAGES)
+            return output if is_dict else output[self.input_key]
 
         return batch, restore
+
+    def _check_alignment(self, batch):
+        """Every routed value must have the images' batch size, masks their size."""
+        images_shape = batch[IMAGES].shape
+        for key in (LABELS, SEGMENTATION_MASKS, KEYPOINTS, BOUNDING_BOXES):
+            if key not in batch:
+                continue
+            for value in tf.nest.flatten(batch[key]):
+                if value.shape.rank == 0:
+                    raise ValueError(
+                        f"{self._owner} expected `{key}` with one entry per image; "
+                        f"received a scalar for images of shape {images_shape}."
+                    )
+                size = value.shape[0]
+                if size is not None and images_shape[0] is not None and size != images_shape[0]:
+                    raise ValueError(
+                        f"{self._owner} expected `{key}` for {images_shape[0]} images "
+                        f"(first dimension {images_shape[0]}); received shape {value.shape}."
+                    )
+        if SEGMENTATION_MASKS in batch:
+            masks_hw = batch[SEGMENTATION_MASKS].shape[1:3]
+            if not masks_hw.is_compatible_with(images_shape[1:3]):
+                raise ValueError(
+                    f"{self._owner} expected segmentation_masks of the images' height "
+                    f"and width {tuple(images_shape[1:3])}; received masks of shape "
+                    f"{batch[SEGMENTATION_MASKS].shape}."
+                )
 
     def _check_boxes(self, bounding_boxes):
         if not isinstance(bounding_boxes, dict) or "boxes" not in bounding_boxes:

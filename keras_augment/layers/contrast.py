@@ -4,6 +4,7 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.base import BaseAugmentation
+from keras_augment.ops.resample import compiled
 
 
 def _contrast_factor(factor, owner):
@@ -60,7 +61,13 @@ class RandomContrast(BaseAugmentation):
         return {"contrast_factor": contrast}
 
     def transform_images(self, images, transformation):
-        contrast = tf.cast(transformation["contrast_factor"], images.dtype)[:, None, None, None]
-        mean = tf.reduce_mean(images, axis=[1, 2], keepdims=True)
         low, high = self.value_range
-        return tf.clip_by_value((images - mean) * contrast + mean, low, high)
+        return _adjust_contrast(images, transformation["contrast_factor"], low, high)
+
+
+@compiled
+def _adjust_contrast(images, contrast, low, high):
+    # XLA fuses the mean and the blend into two passes over the batch.
+    contrast = tf.cast(contrast, images.dtype)[:, None, None, None]
+    mean = tf.reduce_mean(images, axis=[1, 2], keepdims=True)
+    return tf.clip_by_value((images - mean) * contrast + mean, low, high)

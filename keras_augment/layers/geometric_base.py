@@ -19,7 +19,7 @@ from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import geometry
 from keras_augment.ops import keypoints as keypoint_ops
 from keras_augment.layers.sampling import RandomSampler
-from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, resample, xla_available
+from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, compiled, resample, xla_available
 
 MATRIX = "matrix"
 
@@ -71,16 +71,17 @@ def window_matrices(images_shape, top, left, crop_height, crop_width, height, wi
     )
 
 
-_COMPOSE = []
+_DRAW_FUNCTIONS = {}
+
+
+@compiled
+def _compose(matrices):
+    return geometry.compose(*matrices)
 
 
 def compose_matrices(matrices):
     """`geometry.compose` under XLA, bit-identical in eager and graph mode."""
-    if not _COMPOSE:
-        _COMPOSE.append(
-            tf.function(lambda ms: geometry.compose(*ms), jit_compile=xla_available())
-        )
-    return _COMPOSE[0](list(matrices))
+    return _compose(list(matrices))
 
 
 def warp_batch(
@@ -94,19 +95,21 @@ def warp_batch(
     owner="keras_augment",
     min_area=0.0,
     min_visibility=0.0,
+    dtype=None,
 ):
     """Warp every key of a standardized batch with one matrix per sample.
 
     Images use `interpolation`; masks always use nearest and fill 0 outside.
     Boxes are moved corner by corner, clipped, and dropped (class -1) when
     they leave the image; keypoints move and, when they carry a third
-    visibility column, it is zeroed for points that left the image.
+    visibility column, it is zeroed for points that left the image. Images
+    come out in `dtype` (default: their own).
     """
     images = batch[IMAGES]
     input_shape = tf.shape(images)
     output = dict(batch)
     output[IMAGES] = resample(
-        images, matrices, output_size, interpolation, fill_mode or "constant", fill_value
+        images, matrices, output_size, interpolation, fill_mode or "constant", fill_value, dtype
     )
     output_shape = tf.shape(output[IMAGES])
     out_height, out_width = output_shape[1], output_shape[2]
@@ -159,6 +162,7 @@ class GeometricAugmentation(BaseAugmentation):
 
     geometric = True
     fusable = True
+    accepts_uint8_images = True
     applies_at_inference = False
     interpolation = "bilinear"
     fill_mode = None
@@ -185,6 +189,11 @@ class GeometricAugmentation(BaseAugmentation):
     def _parameters_function(self):
         function = self.__dict__.get("_compiled_draw")
         if function is None:
+            # Layers with equal settings share one compiled function (and its
+            # XLA cache), so rebuilding a layer does not recompile.
+            key = self._draw_cache_key()
+            function = _DRAW_FUNCTIONS.get(key)
+        if function is None:
 
             def draw(seed, shape_carrier, random):
                 images_shape = tf.concat([tf.shape(shape_carrier)[:3], [1]], 0)
@@ -192,8 +201,20 @@ class GeometricAugmentation(BaseAugmentation):
                 return self.draw_parameters(sampler, images_shape)
 
             function = tf.function(draw, jit_compile=xla_available())
-            object.__setattr__(self, "_compiled_draw", function)
+            if key is not None:
+                _DRAW_FUNCTIONS[key] = function
+        object.__setattr__(self, "_compiled_draw", function)
         return function
+
+    def _draw_cache_key(self):
+        config = getattr(getattr(self, "_auto_config", None), "config", None)
+        if config is None:
+            return None
+        settings = {k: v for k, v in config.items() if k not in ("name", "seed")}
+        try:
+            return (type(self), repr(sorted(settings.items())))
+        except TypeError:
+            return None
 
     def _check_resample_arguments(self, interpolation, fill_mode):
         check_choice(self._owner, "interpolation", interpolation, INTERPOLATIONS)
@@ -220,12 +241,17 @@ class GeometricAugmentation(BaseAugmentation):
         """Parameters used when `training=False` and `applies_at_inference`."""
         return self.sample_parameters(None, images_shape)
 
-    def call(self, data, training=True, seed=None):
-        if training or not self.applies_at_inference:
-            return super().call(data, training=training, seed=seed)
+    def call(self, data, training=None, seed=None):
+        if training is None:  # as BaseAugmentation.call: augment unless inside a model
+            training = self._get_call_context().entry_layer is self
         batch, restore = self._standardize(data)
-        parameters = self.inference_parameters(tf.shape(batch[IMAGES]))
-        return restore(self._transform_batch(batch, parameters))
+        if training:
+            batch = self._transform_batch(batch, self._draw(batch, seed))
+        elif self.applies_at_inference:
+            parameters = self.inference_parameters(tf.shape(batch[IMAGES]))
+            batch = self._transform_batch(batch, parameters)
+        batch[IMAGES] = tf.cast(batch[IMAGES], self.compute_dtype)
+        return restore(batch)
 
     def _transform_batch(self, batch, transformation):
         return warp_batch(
@@ -239,6 +265,7 @@ class GeometricAugmentation(BaseAugmentation):
             self._owner,
             self.min_area,
             self.min_visibility,
+            self.compute_dtype,
         )
 
     def transform_images(self, images, transformation):

@@ -23,6 +23,16 @@ def output_images_shape(layer, images_shape):
     return images_shape if method is None else method(images_shape)
 
 
+def _share_box_format(owner, layers):
+    """Inner layers without a `bounding_box_format` use the owner's."""
+    if owner.bounding_box_format is None:
+        return
+    for layer in layers:
+        if layer.bounding_box_format is None:
+            layer.bounding_box_format = owner.bounding_box_format
+            _share_box_format(layer, getattr(layer, "layers", None) or [getattr(layer, "layer", layer)])
+
+
 def _fill_settings(layer):
     if layer.fill_mode is None:
         return set()
@@ -70,7 +80,7 @@ class Pipeline(BaseAugmentation):
         layers: list of keras_augment layers.
         seed: integer seed of the pipeline's own random draws.
         **kwargs: base layer arguments such as `name` and
-            `bounding_box_format` (used by fused runs whose layers have none).
+            `bounding_box_format` (inner layers without one use it).
 
     Input shape:
         `(B, H, W, C)` or `(H, W, C)`, or a dict (see `BaseAugmentation`).
@@ -99,9 +109,19 @@ class Pipeline(BaseAugmentation):
                     f"{type(layer).__name__}."
                 )
         self.layers = layers
+        _share_box_format(self, layers)
+        if layers:  # text and audio pipelines take their input kind from their layers
+            for name in ("input_key", "batched_ranks", "cast_inputs", "_check_images",
+                         "_allow_non_tensor_positional_args"):
+                setattr(self, name, getattr(layers[0], name))
         self.geometric = any(layer.geometric for layer in layers)
         self.random = any(layer.random for layer in layers)
         self._groups = fusion_groups(layers)
+        # A leading warp reads uint8 pixels itself (4x smaller gathers).
+        first = self._groups[0] if self._groups else []
+        self.accepts_uint8_images = len(first) > 1 or (
+            len(first) == 1 and layers[first[0]].accepts_uint8_images
+        )
 
     def sample_parameters(self, sampler, images_shape):
         parameters = []
@@ -120,9 +140,19 @@ class Pipeline(BaseAugmentation):
         for group in self._groups:
             if len(group) == 1:
                 index = group[0]
-                batch = self.layers[index]._transform_batch(batch, transformation[index])
+                layer = self.layers[index]
+                if not layer.accepts_uint8_images:
+                    batch = self._cast_images(batch)
+                batch = layer._transform_batch(batch, transformation[index])
             else:
                 batch = self._warp_group(batch, group, transformation)
+        return self._cast_images(batch)
+
+    def _cast_images(self, batch):
+        if not self.cast_inputs:  # e.g. text stays strings
+            return batch
+        batch = dict(batch)
+        batch[IMAGES] = tf.cast(batch[IMAGES], self.compute_dtype)
         return batch
 
     def _warp_group(self, batch, group, transformation):
@@ -147,17 +177,25 @@ class Pipeline(BaseAugmentation):
             self._owner,
             max(layer.min_area for layer in layers),
             max(layer.min_visibility for layer in layers),
+            self.compute_dtype,
         )
 
-    def call(self, data, training=True, seed=None):
-        if training:
-            return super().call(data, training=training, seed=seed)
+    def call(self, data, training=None, seed=None):
+        if training is None:  # as BaseAugmentation.call: augment unless inside a model
+            training = self._get_call_context().entry_layer is self
         batch, restore = self._standardize(data)
+        if training:
+            return restore(self._transform_batch(batch, self._draw(batch, seed)))
         for layer in self.layers:
             if getattr(layer, "applies_at_inference", False):
                 parameters = layer.inference_parameters(tf.shape(batch[IMAGES]))
                 batch = layer._transform_batch(batch, parameters)
-        return restore(batch)
+        return restore(self._cast_images(batch))
+
+    def compute_output_spec(self, *args, **kwargs):
+        if self.layers and not self.cast_inputs:  # e.g. strings stay strings
+            return self.layers[0].compute_output_spec(*args, **kwargs)
+        return super().compute_output_spec(*args, **kwargs)
 
     def compute_image_output_shape(self, images_shape):
         for layer in self.layers:

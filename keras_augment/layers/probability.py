@@ -11,6 +11,7 @@ import tensorflow as tf
 
 from keras_augment.layers.base import IMAGES, BaseAugmentation
 from keras_augment.layers.geometric_base import MATRIX, warp_batch
+from keras_augment.layers.pipeline import _share_box_format
 from keras_augment.layers.sampling import RandomSampler
 from keras_augment.ops import geometry
 
@@ -58,6 +59,7 @@ class _Selector(BaseAugmentation):
     """Shared plumbing: delegate warp settings to wrapped geometric layers."""
 
     def _delegate_geometry(self, layers):
+        _share_box_format(self, layers)
         self.geometric = any(layer.geometric for layer in layers)
         self.fusable = all(_fusable_same_size(layer) for layer in layers)
         if self.fusable:
@@ -68,11 +70,15 @@ class _Selector(BaseAugmentation):
             self.interpolation = "bilinear" if "bilinear" in interpolations else "nearest"
             self.min_area = max(l.min_area for l in layers)
             self.min_visibility = max(l.min_visibility for l in layers)
-            formats = [l.bounding_box_format for l in layers if l.bounding_box_format]
-            self._warp_format = self.bounding_box_format or (formats[0] if formats else None)
 
     def output_size(self):
         return None
+
+    @property
+    def _warp_format(self):
+        inner = getattr(self, "layers", None) or [self.layer]
+        formats = [l.bounding_box_format for l in inner if l.bounding_box_format]
+        return self.bounding_box_format or (formats[0] if formats else None)
 
     def _base_config(self):
         config = keras.layers.Layer.get_config(self)

@@ -123,7 +123,7 @@ class Resizing(GeometricAugmentation):
         # not possible, so resize the images with TF and move the rest.
         images = batch[IMAGES]
         resized = keras.ops.image.resize(
-            images,
+            tf.cast(images, self.compute_dtype),  # Keras rounds integer results
             (self.height, self.width),
             interpolation=self.interpolation,
             crop_to_aspect_ratio=self.crop_to_aspect_ratio,
@@ -138,5 +138,5 @@ class Resizing(GeometricAugmentation):
             others, transformation[MATRIX], self.output_size(), "nearest", self.fill_mode,
             self.fill_value, self.bounding_box_format, self._owner,
         )
-        warped[IMAGES] = tf.cast(resized, images.dtype)
+        warped[IMAGES] = tf.cast(resized, self.compute_dtype)
         return warped

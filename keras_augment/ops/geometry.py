@@ -124,7 +124,8 @@ def from_pixel_index_plane(matrices):
     matrices = _float(matrices)
     batch_size = tf.shape(matrices)[0]
     half = tf.fill([batch_size], 0.5)
-    return translation(half, half) @ matrices @ translation(-half, -half)
+    # translation(d) samples at p - d, so translation(-half) is "+0.5".
+    return translation(-half, -half) @ matrices @ translation(half, half)
 
 
 def from_projective_vector(transforms):

@@ -40,48 +40,54 @@ def xla_available():
     return _XLA_AVAILABLE
 
 
-def _map_indices(index, size, fill_mode):
-    """Map integer indices outside `[0, size)` into it (constant: clip)."""
-    if fill_mode == "wrap":
-        return tf.math.floormod(index, size)
+def compiled(function):
+    """Decorator: `tf.function(jit_compile=True)` built at first call (XLA
+    is probed then, not at import), or a plain `tf.function` without XLA."""
+    holder = []
+
+    @functools.wraps(function)
+    def call(*args, **kwargs):
+        if not holder:
+            holder.append(tf.function(function, jit_compile=xla_available()))
+        return holder[0](*args, **kwargs)
+
+    return call
+
+
+def _fold(coordinate, size, fill_mode):
+    """Fold a continuous coordinate of a reflect/wrap extension into the image.
+
+    Bilinear interpolation of a mirrored (periodic) signal is itself mirrored
+    (periodic), so folding first and clamping (wrapping) the two taps later
+    gives the same value with one modulo per axis instead of one per tap.
+    """
+    size = tf.cast(size, tf.float32)
     if fill_mode == "reflect":
-        period = 2 * size
-        index = tf.math.floormod(index, period)
-        return tf.where(index >= size, period - 1 - index, index)
+        coordinate = _floormod(coordinate, 2.0 * size)
+        return tf.where(coordinate > size, 2.0 * size - coordinate, coordinate)
+    if fill_mode == "wrap":
+        return _floormod(coordinate, size)
+    return coordinate
+
+
+def _floormod(value, period):
+    # floor-based: XLA vectorizes it, where a float floormod calls fmod.
+    return value - period * tf.floor(value / period)
+
+
+def _inside(index, size):
+    return tf.cast((index >= 0) & (index < size), tf.float32)
+
+
+def _wrap_or_clip(index, size, fill_mode):
+    if fill_mode == "wrap":
+        # After folding, indices are at most one pixel outside.
+        return tf.where(index < 0, index + size, tf.where(index >= size, index - size, index))
     return tf.clip_by_value(index, 0, size - 1)
 
 
-def _axis_taps(coordinate, size, interpolation, fill_mode):
-    """Indices and weights of the (one or two) taps along one axis.
-
-    Returns a list of `(index, weight)`; weights are zero for taps that fall
-    outside the image under constant fill.
-    """
-    if interpolation == "nearest":
-        taps = [(tf.floor(coordinate), None)]
-    else:
-        position = coordinate - 0.5
-        low = tf.floor(position)
-        fraction = position - low
-        taps = [(low, 1.0 - fraction), (low + 1.0, fraction)]
-    result = []
-    for index, weight in taps:
-        index = tf.cast(index, tf.int32)
-        if fill_mode == "constant":
-            inside = tf.cast((index >= 0) & (index < size), tf.float32)
-            weight = inside if weight is None else weight * inside
-        result.append((_map_indices(index, size, fill_mode), weight))
-    return result
-
-
-def _resample(images, matrices, output_size, interpolation, fill_mode, fill_value):
-    shape = tf.shape(images)
-    batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
-    output_height, output_width = (height, width) if output_size is None else output_size
-    dtype = images.dtype
-    images = tf.cast(images, tf.float32)
-    matrices = tf.cast(matrices, tf.float32)
-
+def _output_coordinates(matrices, output_height, output_width, height, width):
+    """Input x, y (continuous plane) of every output pixel centre, `[B, h, w]`."""
     ys = tf.range(output_height, dtype=tf.float32) + 0.5
     xs = tf.range(output_width, dtype=tf.float32) + 0.5
     m = [[matrices[:, i, j][:, None, None] for j in range(3)] for i in range(3)]
@@ -91,45 +97,84 @@ def _resample(images, matrices, output_size, interpolation, fill_mode, fill_valu
     y_in = (m[1][0] * x_out + m[1][1] * y_out + m[1][2]) / denominator
     # Far-away points (perspective horizon) must not overflow the int cast.
     limit = 4.0 * tf.cast(tf.maximum(height, width), tf.float32) + 8.0
-    x_in = tf.clip_by_value(x_in, -limit, limit)
-    y_in = tf.clip_by_value(y_in, -limit, limit)
+    return tf.clip_by_value(x_in, -limit, limit), tf.clip_by_value(y_in, -limit, limit)
 
-    x_taps = _axis_taps(x_in, width, interpolation, fill_mode)
-    y_taps = _axis_taps(y_in, height, interpolation, fill_mode)
+
+def _nearest(images, x_in, y_in, fill_mode, fill_value):
+    shape = tf.shape(images)
+    batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
+    x = tf.cast(tf.floor(_fold(x_in, width, fill_mode)), tf.int32)
+    y = tf.cast(tf.floor(_fold(y_in, height, fill_mode)), tf.int32)
     flat = tf.reshape(images, [-1, channels])
-    base = (tf.range(batch) * height * width)[:, None, None]
-    output = None
-    total_weight = None
-    for y_index, y_weight in y_taps:
-        row = base + y_index * width
-        for x_index, x_weight in x_taps:
-            if y_weight is None and x_weight is None:
-                weight = None
-            elif y_weight is None:
-                weight = x_weight
-            elif x_weight is None:
-                weight = y_weight
-            else:
-                weight = y_weight * x_weight
-            values = tf.gather(flat, row + x_index)
-            term = values if weight is None else values * weight[..., None]
-            output = term if output is None else output + term
-            if fill_mode == "constant":
-                total_weight = weight if total_weight is None else total_weight + weight
+    rows = (tf.range(batch)[:, None, None] * height + _wrap_or_clip(y, height, fill_mode)) * width
+    output = tf.cast(tf.gather(flat, rows + _wrap_or_clip(x, width, fill_mode)), tf.float32)
     if fill_mode == "constant":
-        # The part of each pixel that fell outside reads fill_value.
-        output = output + (1.0 - total_weight[..., None]) * tf.cast(fill_value, tf.float32)
-    output = tf.reshape(output, [batch, output_height, output_width, channels])
-    if dtype.is_integer:
-        output = tf.cast(tf.round(output), dtype)
-    return tf.cast(output, dtype)
+        inside = (_inside(x, width) * _inside(y, height))[..., None]
+        output = output * inside + (1.0 - inside) * fill_value
+    return output
+
+
+def _bilinear(images, x_in, y_in, fill_mode, fill_value):
+    shape = tf.shape(images)
+    batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
+    x = _fold(x_in, width, fill_mode) - 0.5
+    y = _fold(y_in, height, fill_mode) - 0.5
+    x_low, y_low = tf.floor(x), tf.floor(y)
+    x_fraction, y_fraction = (x - x_low)[..., None], (y - y_low)[..., None]
+    x_low, y_low = tf.cast(x_low, tf.int32), tf.cast(y_low, tf.int32)
+
+    # Four row gathers of C values each (uint8 stays uint8 until after the
+    # gather); XLA fuses the index maths and the blend around them.
+    flat = tf.reshape(images, [-1, channels])
+    columns = [_wrap_or_clip(x_low + i, width, fill_mode) for i in (0, 1)]
+    image_rows = tf.range(batch)[:, None, None] * height
+    rows = []
+    for y_index in (y_low, y_low + 1):
+        start = (image_rows + _wrap_or_clip(y_index, height, fill_mode)) * width
+        rows.append([tf.cast(tf.gather(flat, start + c), tf.float32) for c in columns])
+    (top_left, top_right), (bottom_left, bottom_right) = rows
+    if fill_mode != "constant":
+        top = top_left + (top_right - top_left) * x_fraction
+        bottom = bottom_left + (bottom_right - bottom_left) * x_fraction
+        return top + (bottom - top) * y_fraction
+    # Constant fill: taps outside the image weigh nothing; fill_value takes
+    # the weight they leave.
+    left = (1.0 - x_fraction) * _inside(x_low, width)[..., None]
+    right = x_fraction * _inside(x_low + 1, width)[..., None]
+    upper = (1.0 - y_fraction) * _inside(y_low, height)[..., None]
+    lower = y_fraction * _inside(y_low + 1, height)[..., None]
+    top = top_left * left + top_right * right
+    bottom = bottom_left * left + bottom_right * right
+    inside = (left + right) * (upper + lower)
+    return top * upper + bottom * lower + (1.0 - inside) * fill_value
+
+
+def _resample(images, matrices, output_size, interpolation, fill_mode, fill_value, output_dtype):
+    shape = tf.shape(images)
+    height, width = shape[1], shape[2]
+    output_height, output_width = (height, width) if output_size is None else output_size
+    x_in, y_in = _output_coordinates(
+        tf.cast(matrices, tf.float32), output_height, output_width, height, width
+    )
+    fill_value = tf.cast(fill_value, tf.float32)
+    if not (images.dtype == tf.uint8 or images.dtype == tf.float32):
+        images = tf.cast(images, tf.float32)
+    if interpolation == "nearest":
+        output = _nearest(images, x_in, y_in, fill_mode, fill_value)
+    else:
+        output = _bilinear(images, x_in, y_in, fill_mode, fill_value)
+    if tf.as_dtype(output_dtype).is_integer:
+        output = tf.round(output)
+    return tf.cast(output, output_dtype)
 
 
 @functools.lru_cache(maxsize=None)
 def _compiled(interpolation, fill_mode, jit_compile):
     # output_size is a Python value: XLA needs static output shapes.
-    def kernel(images, matrices, fill_value, output_size):
-        return _resample(images, matrices, output_size, interpolation, fill_mode, fill_value)
+    def kernel(images, matrices, fill_value, output_size, output_dtype):
+        return _resample(
+            images, matrices, output_size, interpolation, fill_mode, fill_value, output_dtype
+        )
 
     return tf.function(kernel, jit_compile=jit_compile, reduce_retracing=False)
 
@@ -141,6 +186,7 @@ def resample(
     interpolation="bilinear",
     fill_mode="constant",
     fill_value=0.0,
+    output_dtype=None,
 ):
     """Warp a batch of images, each with its own output-to-input matrix.
 
@@ -153,9 +199,11 @@ def resample(
         fill_mode: `"reflect"`, `"wrap"`, `"constant"` or `"nearest"`.
         fill_value: value of points outside the input when
             `fill_mode="constant"`.
+        output_dtype: dtype of the result; defaults to the dtype of `images`
+            (integer results are rounded).
 
     Returns:
-        `[B, output_height, output_width, C]` in the dtype of `images`.
+        `[B, output_height, output_width, C]` in `output_dtype`.
     """
     if interpolation not in INTERPOLATIONS:
         raise ValueError(
@@ -175,4 +223,5 @@ def resample(
         tf.convert_to_tensor(matrices, tf.float32),
         tf.convert_to_tensor(fill_value, tf.float32),
         output_size,
+        tf.as_dtype(output_dtype or images.dtype),
     )

@@ -30,14 +30,7 @@ CASES = [
     LayerCase(layers.RandomCrop, {"height": 7, "width": 9, "seed": 6}, skip=_ACTS_AT_INFERENCE),
     LayerCase(layers.RandomResizedCrop, {"height": 8, "width": 10, "seed": 7}),
     LayerCase(layers.CenterCrop, {"height": 7, "width": 9}, skip=_ACTS_AT_INFERENCE),
-    LayerCase(layers.CenterCrop, {"height": 16, "width": 9}, skip=_ACTS_AT_INFERENCE, id="CenterCrop-upscale"),
     LayerCase(layers.Resizing, {"height": 8, "width": 15}, skip=_ACTS_AT_INFERENCE),
-    LayerCase(
-        layers.Resizing,
-        {"height": 6, "width": 14, "pad_to_aspect_ratio": True, "fill_value": 3.0},
-        skip=_ACTS_AT_INFERENCE,
-        id="Resizing-pad",
-    ),
     LayerCase(
         layers.Resizing,
         {"height": 9, "width": 5, "interpolation": "bicubic", "crop_to_aspect_ratio": True},

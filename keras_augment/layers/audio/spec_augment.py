@@ -1,0 +1,116 @@
+"""SpecAugment: time warp, frequency masks and time masks with published policies."""
+
+import keras
+
+from keras_augment.layers.audio.base import SpectrogramAugmentation
+from keras_augment.layers.audio.masking import FrequencyMasking, TimeMasking, TimeWarp
+from keras_augment.layers.sampling import RandomSampler
+from keras_augment.ops import audio as audio_ops
+
+# Park et al. 2019, Table 1: W, F, m_F, T, p, m_T.
+POLICIES = {
+    "LB": dict(time_warp=80, frequency_mask_width=27, frequency_masks=1,
+               time_mask_width=100, time_mask_proportion=1.0, time_masks=1),
+    "LD": dict(time_warp=80, frequency_mask_width=27, frequency_masks=2,
+               time_mask_width=100, time_mask_proportion=1.0, time_masks=2),
+    "SM": dict(time_warp=40, frequency_mask_width=15, frequency_masks=2,
+               time_mask_width=70, time_mask_proportion=0.2, time_masks=2),
+    "SS": dict(time_warp=40, frequency_mask_width=27, frequency_masks=2,
+               time_mask_width=40, time_mask_proportion=0.2, time_masks=2),
+}
+
+
+@keras.saving.register_keras_serializable(package="keras_augment")
+class SpecAugment(SpectrogramAugmentation):
+    """SpecAugment (Park et al., 2019): time warp, then frequency and time masks.
+
+    `policy` picks the paper's parameters: "LB" (LibriSpeech basic: W=80,
+    F=27, m_F=1, T=100, p=1, m_T=1), "LD" (LibriSpeech double: m_F=2,
+    m_T=2), "SM" and "SS" (Switchboard mild and strong). Any argument given
+    explicitly overrides the policy's value.
+
+    Args:
+        policy: "LB", "LD", "SM" or "SS".
+        time_warp: `W`, largest time-warp displacement; 0 disables warping.
+        frequency_mask_width: `F`, largest frequency-mask width.
+        frequency_masks: `m_F`, number of frequency masks.
+        time_mask_width: `T`, largest time-mask width.
+        time_mask_proportion: `p`, largest fraction of time one mask covers.
+        time_masks: `m_T`, number of time masks.
+        mask_value: value written into masked bins.
+        seed: integer seed of the layer's own random draws.
+        **kwargs: base layer arguments such as `name`.
+
+    Input shape:
+        `(B, T, F)`, `(B, T, F, C)` or a single `(T, F)` log-mel
+        spectrograms; or a dict with an "audio" key.
+
+    Output shape:
+        Same as the input, in the compute dtype.
+
+    Example:
+
+    >>> layer = keras_augment.layers.SpecAugment("LD")
+    >>> layer(tf.ones([2, 200, 80]), seed=0).shape
+    TensorShape([2, 200, 80])
+    """
+
+    def __init__(
+        self,
+        policy="LD",
+        time_warp=None,
+        frequency_mask_width=None,
+        frequency_masks=None,
+        time_mask_width=None,
+        time_mask_proportion=None,
+        time_masks=None,
+        mask_value=0.0,
+        seed=None,
+        **kwargs,
+    ):
+        super().__init__(seed=seed, **kwargs)
+        if policy not in POLICIES:
+            raise ValueError(
+                f"{self._owner}: `policy` must be one of {sorted(POLICIES)}; "
+                f"received policy={policy!r}."
+            )
+        given = dict(
+            time_warp=time_warp, frequency_mask_width=frequency_mask_width,
+            frequency_masks=frequency_masks, time_mask_width=time_mask_width,
+            time_mask_proportion=time_mask_proportion, time_masks=time_masks,
+        )
+        settings = {k: POLICIES[policy][k] if v is None else v for k, v in given.items()}
+        self.policy = policy
+        self.settings = settings
+        self.mask_value = mask_value
+        self.time_warp, self.frequency_mask_width = time_warp, frequency_mask_width
+        self.frequency_masks, self.time_mask_width = frequency_masks, time_mask_width
+        self.time_mask_proportion, self.time_masks = time_mask_proportion, time_masks
+        self.steps = []
+        if settings["time_warp"]:
+            self.steps.append(TimeWarp(settings["time_warp"]))
+        self.steps.append(FrequencyMasking(
+            settings["frequency_mask_width"], settings["frequency_masks"], mask_value
+        ))
+        self.steps.append(TimeMasking(
+            settings["time_mask_width"], settings["time_masks"],
+            settings["time_mask_proportion"], mask_value,
+        ))
+
+    def sample_parameters(self, sampler, images_shape):
+        return [
+            step.sample_parameters(RandomSampler(sampler.next_seed()), images_shape)
+            for step in self.steps
+        ]
+
+    def transform_spectrograms(self, spectrograms, transformation):
+        if len(self.steps) == 3:
+            spectrograms = self.steps[0].transform_spectrograms(spectrograms, transformation[0])
+        frequency, time = transformation[-2:]
+        # Both masks write the same value, so one fused pass equals the two steps.
+        return audio_ops.mask_time_and_frequency(
+            spectrograms,
+            (time["starts"], time["widths"]),
+            (frequency["starts"], frequency["widths"]),
+            self.mask_value,
+        )

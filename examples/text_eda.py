@@ -13,7 +13,7 @@ The model is `EDA -> TextVectorization -> Embedding -> pooling -> Dense`;
 EDA augments during `fit` only. The script trains the same model with and
 without EDA and prints both test accuracies.
 
-    python examples/text_eda.py
+    python examples/text_eda.py [--fast]
 """
 
 import os
@@ -77,9 +77,16 @@ def build_model(vocabulary, augment):
 
 
 def main():
+    import sys
+
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from _common import parse_args
+
+    args = parse_args("Text classification with and without EDA.")
+    size, epochs = (64, 1) if args.fast else (400, 15)
     rng = np.random.default_rng(0)
-    train_texts, train_labels = build_split(rng, 400, use_synonyms=False)
-    test_texts, test_labels = build_split(rng, 400, use_synonyms=True)
+    train_texts, train_labels = build_split(rng, size, use_synonyms=False)
+    test_texts, test_labels = build_split(rng, size, use_synonyms=True)
     synonyms = {**POSITIVE, **NEGATIVE}
     # The vocabulary comes from the text and the synonym table, as it would
     # from a large unlabelled corpus: test words are known, just never labelled.
@@ -92,8 +99,8 @@ def main():
     for name, augment in (("no augmentation", None), ("EDA", eda)):
         keras.utils.set_random_seed(1)
         model = build_model(vocabulary, augment)
-        train = tf.data.Dataset.from_tensor_slices((train_texts, train_labels)).shuffle(400, seed=0)
-        model.fit(train.batch(32), epochs=15, shuffle=False, verbose=0)
+        train = tf.data.Dataset.from_tensor_slices((train_texts, train_labels)).shuffle(size, seed=0)
+        model.fit(train.batch(32), epochs=epochs, shuffle=False, verbose=0)
         test = tf.data.Dataset.from_tensor_slices((test_texts, test_labels)).batch(100)
         results[name] = model.evaluate(test, verbose=0)[1]
         print(f"{name:16s} test accuracy on unseen synonyms: {results[name]:.3f}")

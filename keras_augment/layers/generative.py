@@ -121,6 +121,16 @@ class GenerativeAugment(BaseAugmentation):
             output[LABELS] = unknown_batch(output[LABELS])
         return output
 
+    def _check_images(self, images):
+        super()._check_images(images)
+        expected = tuple(self.generator.outputs[0].shape[1:])
+        received = tuple(images.shape[-3:])
+        if any(e is not None and r is not None and e != r for e, r in zip(expected, received)):
+            raise ValueError(
+                f"{self._owner} expected images of the generator's shape (H, W, C) = "
+                f"{expected}; received shape {images.shape}."
+            )
+
     def sample_parameters(self, sampler, images_shape):
         batch_size = images_shape[:1]
         return {

@@ -123,3 +123,19 @@ def test_model_export_serves_inference_without_augmentation(tmp_path):
     without_layers = keras.Sequential([keras.Input((6, 6, 3))] + model.layers[2:])
     np.testing.assert_allclose(expected, without_layers.predict(x, verbose=0), rtol=1e-6)
     _load_in_fresh_process(tmp_path, [_entry(tmp_path, "classifier", {"images": x}, {"output_0": expected}, signature="serve")])
+
+
+def test_exports_are_inspectable_with_saved_model_cli(tmp_path):
+    cli = os.path.join(os.path.dirname(sys.executable), "saved_model_cli")
+    if not os.path.exists(cli):
+        pytest.skip("saved_model_cli is not installed beside this Python")
+    export_augmenter(layers.RandomFlip(), tmp_path / "flip", (6, 6, 3), "uint8")
+    result = subprocess.run(
+        [cli, "show", "--dir", str(tmp_path / "flip"), "--all"],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "serving_default" in result.stdout
+    assert "images" in result.stdout and "seed" in result.stdout

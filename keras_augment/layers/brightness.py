@@ -1,10 +1,10 @@
 """RandomBrightness: adds a per-sample offset to every pixel."""
 
 import keras
-import tensorflow as tf
-
 from keras_augment.layers.arguments import standardize_factor
 from keras_augment.layers.base import BaseAugmentation
+from keras_augment.ops import colour as colour_ops
+from keras_augment.ops.compiled import compiled
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -46,6 +46,4 @@ class RandomBrightness(BaseAugmentation):
         return {"delta": delta * (high - low)}
 
     def transform_images(self, images, transformation):
-        delta = tf.cast(transformation["delta"], images.dtype)[:, None, None, None]
-        low, high = self.value_range
-        return tf.clip_by_value(images + delta, low, high)
+        return compiled(colour_ops.brightness)(images, transformation["delta"], self.value_range)

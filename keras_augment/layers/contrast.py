@@ -4,7 +4,8 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.base import BaseAugmentation
-from keras_augment.ops.resample import compiled
+from keras_augment.ops import colour as colour_ops
+from keras_augment.ops.compiled import compiled
 
 
 def _contrast_factor(factor, owner):
@@ -61,13 +62,7 @@ class RandomContrast(BaseAugmentation):
         return {"contrast_factor": contrast}
 
     def transform_images(self, images, transformation):
-        low, high = self.value_range
-        return _adjust_contrast(images, transformation["contrast_factor"], low, high)
-
-
-@compiled
-def _adjust_contrast(images, contrast, low, high):
-    # XLA fuses the mean and the blend into two passes over the batch.
-    contrast = tf.cast(contrast, images.dtype)[:, None, None, None]
-    mean = tf.reduce_mean(images, axis=[1, 2], keepdims=True)
-    return tf.clip_by_value((images - mean) * contrast + mean, low, high)
+        # The same kernel RandomColorJitter uses: one contrast rule in the project.
+        return compiled(colour_ops.contrast)(
+            images, transformation["contrast_factor"], self.value_range
+        )

@@ -19,7 +19,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from throughput import Unavailable, cast_floor, measure  # noqa: E402
+from throughput import Unavailable, cast_floor, make_dataset, measure  # noqa: E402
 
 import tensorflow as tf  # noqa: E402
 
@@ -121,7 +121,8 @@ def main(argv=None):
                 # Keras's elastic loops over images and channels: few batches.
                 slow = library == "keras" and name == "elastic"
                 batches = max(2, args.batches // 4) if slow else args.batches
-                rates[library] = measure(kind, function, batches, warmup=1 if slow else 3)
+                dataset = make_dataset(kind, function, batches)
+                rates[library] = measure(dataset, warmup=1 if slow else 3)
                 wall, cpu = rates[library]
                 print(f"  {library:16s} {wall:10.1f} images/s {cpu:10.1f} images/CPU-s", flush=True)
             except Unavailable as reason:

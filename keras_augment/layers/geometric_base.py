@@ -84,6 +84,28 @@ def compose_matrices(matrices):
     return _compose(list(matrices))
 
 
+def move_bounding_boxes(
+    bounding_boxes, move, input_shape, output_size, bounding_box_format, owner, min_area, min_visibility
+):
+    """Move boxes with `move` (absolute xyxy in, absolute xyxy out), then clip
+    them to the output and drop (class -1) those that left it or were padding."""
+    if bounding_box_format is None:
+        raise ValueError(
+            f"{owner} received `bounding_boxes` but was built without "
+            "`bounding_box_format`; pass e.g. bounding_box_format='xyxy'."
+        )
+    out_height, out_width = output_size
+    boxes = dict(bounding_boxes)
+    xyxy = box_ops.to_xyxy(boxes["boxes"], bounding_box_format, input_shape[1], input_shape[2])
+    valid = box_ops.area(xyxy) > 0
+    if "classes" in boxes:
+        valid &= boxes["classes"] >= 0
+    moved, keep = box_ops.clip_and_filter(move(xyxy), out_height, out_width, min_area, min_visibility)
+    boxes = box_ops.drop_boxes({**boxes, "boxes": moved}, keep & valid)
+    boxes["boxes"] = box_ops.from_xyxy(boxes["boxes"], bounding_box_format, out_height, out_width)
+    return boxes
+
+
 def warp_batch(
     batch,
     matrices,
@@ -123,27 +145,17 @@ def warp_batch(
         moved = keypoint_ops.transform_keypoints(batch[KEYPOINTS], forward)
         output[KEYPOINTS] = keypoint_ops.flag_visibility(moved, out_height, out_width)
     if BOUNDING_BOXES in batch:
-        if bounding_box_format is None:
-            raise ValueError(
-                f"{owner} received `bounding_boxes` but was built without "
-                "`bounding_box_format`; pass e.g. bounding_box_format='xyxy'."
-            )
         forward = geometry.invert(matrices) if forward is None else forward
-        boxes = dict(batch[BOUNDING_BOXES])
-        xyxy = box_ops.to_xyxy(boxes["boxes"], bounding_box_format, input_shape[1], input_shape[2])
-        valid = box_ops.area(xyxy) > 0
-        if "classes" in boxes:
-            valid &= boxes["classes"] >= 0
-        moved = box_ops.transform_boxes(xyxy, forward)
-        moved, keep = box_ops.clip_and_filter(
-            moved, out_height, out_width, min_area, min_visibility
+        output[BOUNDING_BOXES] = move_bounding_boxes(
+            batch[BOUNDING_BOXES],
+            lambda xyxy: box_ops.transform_boxes(xyxy, forward),
+            input_shape,
+            (out_height, out_width),
+            bounding_box_format,
+            owner,
+            min_area,
+            min_visibility,
         )
-        boxes["boxes"] = moved
-        boxes = box_ops.drop_boxes(boxes, keep & valid)
-        boxes["boxes"] = box_ops.from_xyxy(
-            boxes["boxes"], bounding_box_format, out_height, out_width
-        )
-        output[BOUNDING_BOXES] = boxes
     return output
 
 

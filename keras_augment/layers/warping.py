@@ -16,7 +16,7 @@ from keras_augment.layers.base import (
     SEGMENTATION_MASKS,
     BaseAugmentation,
 )
-from keras_augment.layers.geometric_base import check_choice
+from keras_augment.layers.geometric_base import check_choice, move_bounding_boxes
 from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import geometry
 from keras_augment.ops import keypoints as keypoint_ops
@@ -107,24 +107,23 @@ def warp_batch(
         moved = tf.concat([moved, keypoints[..., 2:]], -1)
         output[KEYPOINTS] = keypoint_ops.flag_visibility(moved, out_height, out_width)
     if BOUNDING_BOXES in batch:
-        if bounding_box_format is None:
-            raise ValueError(
-                f"{owner} received `bounding_boxes` but was built without "
-                "`bounding_box_format`; pass e.g. bounding_box_format='xyxy'."
-            )
-        boxes = dict(batch[BOUNDING_BOXES])
-        xyxy = box_ops.to_xyxy(boxes["boxes"], bounding_box_format, input_shape[1], input_shape[2])
-        valid = box_ops.area(xyxy) > 0
-        if "classes" in boxes:
-            valid &= boxes["classes"] >= 0
-        points = forward_map(box_outline_points(xyxy), matrices, displacements)
-        points = tf.reshape(points, tf.concat([tf.shape(xyxy)[:2], [8, 2]], 0))
-        moved, keep = box_ops.clip_and_filter(
-            box_ops.enclosing_boxes(points), out_height, out_width, min_area, min_visibility
+
+        def move(xyxy):
+            # Corners and edge midpoints through the field: an approximation.
+            points = forward_map(box_outline_points(xyxy), matrices, displacements)
+            points = tf.reshape(points, tf.concat([tf.shape(xyxy)[:2], [8, 2]], 0))
+            return box_ops.enclosing_boxes(points)
+
+        output[BOUNDING_BOXES] = move_bounding_boxes(
+            batch[BOUNDING_BOXES],
+            move,
+            input_shape,
+            (out_height, out_width),
+            bounding_box_format,
+            owner,
+            min_area,
+            min_visibility,
         )
-        boxes = box_ops.drop_boxes({**boxes, "boxes": moved}, keep & valid)
-        boxes["boxes"] = box_ops.from_xyxy(boxes["boxes"], bounding_box_format, out_height, out_width)
-        output[BOUNDING_BOXES] = boxes
     return output
 
 

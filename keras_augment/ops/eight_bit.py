@@ -42,8 +42,8 @@ def equalize(images):
 
 def _autocontrast_tables(images):
     levels = tf.range(256, dtype=tf.float32)
-    low = tf.cast(tf.reduce_min(images, axis=[1, 2]), tf.float32)[..., None]
-    high = tf.cast(tf.reduce_max(images, axis=[1, 2]), tf.float32)[..., None]
+    low = tf.cast(colour.spatial_reduce(tf.reduce_min, images), tf.float32)[:, 0, 0, :, None]
+    high = tf.cast(colour.spatial_reduce(tf.reduce_max, images), tf.float32)[:, 0, 0, :, None]
     # The same arithmetic as `colour.autocontrast`, on the 256 levels.
     span = high - low
     scale = tf.math.divide_no_nan(255.0, span)

@@ -55,17 +55,18 @@ def bucket_size(count, batch_size):
     return tf.minimum(size, batch_size)
 
 
-def run_on_partition(images, extra, function, batch_size):
-    """`function(images, extra)` on a partition padded to a bucket size;
-    empty partitions are returned untouched without running anything."""
-    count = tf.shape(images)[0]
+def run_on_partition(images, extra, positions, function, batch_size):
+    """`function(images[positions], extra[positions])`, computed on the rows
+    gathered straight from the batch and padded to a bucket size (by
+    repeating the last row); empty partitions run nothing."""
+    count = tf.shape(positions)[0]
 
     def compute():
-        rows = tf.minimum(tf.range(bucket_size(count, batch_size)), count - 1)
+        rows = tf.gather(positions, tf.minimum(tf.range(bucket_size(count, batch_size)), count - 1))
         output = function(tf.gather(images, rows), tf.gather(extra, rows))
         return tf.cast(output[:count], images.dtype)
 
-    return tf.cond(count > 0, compute, lambda: images)
+    return tf.cond(count > 0, compute, lambda: images[:0])
 
 
 class PolicyAugmentation(BaseAugmentation):
@@ -114,19 +115,18 @@ class PolicyAugmentation(BaseAugmentation):
     def _run_slot(self, images, op_ids, levels, matrices):
         batch_size = tf.shape(images)[0]
         partitions = tf.gather(self._partition_of_op, op_ids)
-        count = len(self.table) + 1
-        positions = tf.dynamic_partition(tf.range(batch_size), partitions, count)
-        pieces = tf.dynamic_partition(images, partitions, count)
-        piece_levels = tf.dynamic_partition(levels, partitions, count)
+        # Only the batch positions are partitioned; each kernel gathers its
+        # rows from the batch once.
+        positions = tf.dynamic_partition(tf.range(batch_size), partitions, len(self.table) + 1)
         outputs = []
-        for index, piece in enumerate(pieces):
+        for index, rows in enumerate(positions):
             if index == self._geometric_partition:
-                piece_matrices = tf.dynamic_partition(matrices, partitions, count)[index]
-                outputs.append(run_on_partition(piece, piece_matrices, self._warp, batch_size))
+                outputs.append(run_on_partition(images, matrices, rows, self._warp, batch_size))
                 continue
             name, maximum = self.table[index]
             if name not in op_table.COLOUR_KERNELS:
-                outputs.append(piece)  # identity, or a geometric op (its partition is empty)
+                # identity, or a geometric op (whose own partition is empty)
+                outputs.append(tf.gather(images, rows))
                 continue
             if images.dtype != tf.uint8:
                 kernel = compiled(op_table.COLOUR_KERNELS[name])
@@ -139,7 +139,7 @@ class PolicyAugmentation(BaseAugmentation):
             def apply(sub_images, sub_levels, kernel=kernel, maximum=maximum, value_range=value_range):
                 return kernel(sub_images, sub_levels, maximum, value_range)
 
-            outputs.append(run_on_partition(piece, piece_levels[index], apply, batch_size))
+            outputs.append(run_on_partition(images, levels, rows, apply, batch_size))
         stitched = tf.dynamic_stitch(positions, outputs)
         return tf.ensure_shape(stitched, images.shape)
 
@@ -181,14 +181,15 @@ class PolicyAugmentation(BaseAugmentation):
         for slot in range(transformation[OP_IDS].shape[1]):
             moved = tf.cast(self._is_geometric(transformation[OP_IDS][:, slot]), tf.int32)
             positions = tf.dynamic_partition(tf.range(batch_size), moved, 2)
-            pieces = tf.dynamic_partition(masks, moved, 2)
-            matrices = tf.dynamic_partition(transformation[MATRICES][:, slot], moved, 2)[1]
 
             def warp(sub_masks, sub_matrices):
                 return resample(sub_masks, sub_matrices, None, "nearest", "constant", 0.0)
 
-            warped = run_on_partition(pieces[1], matrices, warp, batch_size)
-            masks = tf.ensure_shape(tf.dynamic_stitch(positions, [pieces[0], warped]), masks.shape)
+            warped = run_on_partition(
+                masks, transformation[MATRICES][:, slot], positions[1], warp, batch_size
+            )
+            kept = tf.gather(masks, positions[0])
+            masks = tf.ensure_shape(tf.dynamic_stitch(positions, [kept, warped]), masks.shape)
         return masks
 
     def transform_keypoints(self, keypoints, transformation, images_shape):

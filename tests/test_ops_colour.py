@@ -251,3 +251,15 @@ def test_kernels_compile_with_xla():
     histograms = colour.channel_histograms(indices)
     tables = tf.function(colour.equalization_tables, jit_compile=True)(histograms, RANGE)
     np.testing.assert_array_equal(tf.gather(tables, indices), colour.equalize(images, RANGE))
+
+
+def test_sharpness_eight_bit_is_the_float_kernel_rounded():
+    images = tf.constant(np.random.default_rng(3).integers(0, 256, (3, 9, 7, 3)), tf.uint8)
+    factors = tf.constant([0.0, 1.3, 2.0])
+    expected = tf.round(filters.sharpness(tf.cast(images, tf.float32), factors, (0.0, 255.0)))
+    ours = filters.sharpness_eight_bit(images, factors)
+    assert ours.dtype == tf.uint8
+    np.testing.assert_array_equal(ours.numpy(), expected.numpy().astype(np.uint8))
+    # The one-pixel border keeps its values, as PIL's filters do.
+    np.testing.assert_array_equal(ours.numpy()[:, 0], images.numpy()[:, 0])
+    np.testing.assert_array_equal(ours.numpy()[:, :, -1], images.numpy()[:, :, -1])

@@ -51,7 +51,7 @@ class RandomSharpness(BaseAugmentation):
         return {"factor": sampler.uniform([images_shape[0]], *self.factor)}
 
     def transform_images(self, images, transformation):
-        return compiled(filters.sharpness)(images, transformation["factor"], self.value_range, 2.0)
+        return filters.sharpness(images, transformation["factor"], self.value_range, 2.0)
 
 
 def _kernel_sizes(kernel_size, owner):

@@ -3,6 +3,7 @@
 import tensorflow as tf
 
 from keras_augment.ops.colour import clip, from_unit_scale, to_unit_scale
+from keras_augment.ops.compiled import compiled
 
 
 def gaussian_kernels(sigmas, size):
@@ -44,30 +45,64 @@ def gaussian_blur(images, sigmas, kernel_size):
     return _filter_axis(_filter_axis(images, horizontal, 2), vertical, 1)
 
 
-def smooth(images):
-    """PIL's `ImageFilter.SMOOTH` (3x3, centre weight 5, total 13); the
-    one-pixel border keeps its values as PIL's filters do."""
-    # Shifted slices rather than a depthwise convolution: under XLA on CPU
-    # the slices fuse into one pass, the convolution is ten times slower.
+def sharpness_interior(images, factors, value_range, scale=1.0):
+    """The `[B, H - 2, W - 2, C]` interior of `sharpness`: each pixel blended
+    with PIL's `ImageFilter.SMOOTH` (3x3, centre weight 5, total 13) of it.
+
+    Shifted slices rather than a depthwise convolution: under XLA on CPU the
+    slices fuse into one pass, the convolution is ten times slower.
+    """
+    centre = images[:, 1:-1, 1:-1]
     rows = images[:, :-2] + images[:, 1:-1] + images[:, 2:]
     box = rows[:, :, :-2] + rows[:, :, 1:-1] + rows[:, :, 2:]
-    inner = (box + 4.0 * images[:, 1:-1, 1:-1]) * (1.0 / 13.0)
-    # Rebuild the full image: interior from `inner`, border from the input.
-    middle = tf.concat([images[:, 1:-1, :1], inner, images[:, 1:-1, -1:]], axis=2)
-    return tf.concat([images[:, :1], middle, images[:, -1:]], axis=1)
+    smoothed = (box + 4.0 * centre) * (1.0 / 13.0)
+    weights = tf.reshape(tf.cast(factors, images.dtype), [-1, 1, 1, 1]) * scale
+    return clip(smoothed + weights * (centre - smoothed), value_range)
+
+
+def with_border(images, interior, value_range=None):
+    """`interior` framed by the one-pixel border of `images` (clipped to
+    `value_range` when given).
+
+    Meant to run outside XLA: as plain TF ops the concatenations are copies,
+    where XLA's CPU concatenation picks an operand per element and made the
+    whole sharpness kernel three times slower.
+    """
+    def edge(part):
+        return part if value_range is None else clip(part, value_range)
+
+    middle = tf.concat([edge(images[:, 1:-1, :1]), interior, edge(images[:, 1:-1, -1:])], axis=2)
+    return tf.concat([edge(images[:, :1]), middle, edge(images[:, -1:])], axis=1)
 
 
 def sharpness(images, factors, value_range, scale=1.0):
     """`ImageEnhance.Sharpness`: blend with the smoothed image (0 = smooth,
-    1 = original, 2 = sharpened twice as much). The factors are multiplied by
-    `scale` (Keras's layer uses 2) after they are broadcast, which keeps graph
-    optimizers from refolding the multiplication into how they were drawn."""
+    1 = original, 2 = sharpened twice as much); the one-pixel border keeps
+    its values as PIL's filters do. The factors are multiplied by `scale`
+    (Keras's layer uses 2) after they are broadcast, which keeps graph
+    optimizers from refolding the multiplication into how they were drawn.
+
+    Compiles its interior itself; call it as it is, not inside `compiled`.
+    """
     height, width = images.shape[1], images.shape[2]
     if height is not None and width is not None and (height < 3 or width < 3):
         return images  # PIL leaves images smaller than the kernel unchanged.
-    smoothed = smooth(images)
-    weights = tf.reshape(tf.cast(factors, images.dtype), [-1, 1, 1, 1]) * scale
-    return clip(smoothed + weights * (images - smoothed), value_range)
+    interior = compiled(sharpness_interior)(images, factors, value_range, scale)
+    return with_border(images, interior, value_range)
+
+
+def _sharpness_eight_bit_interior(images, factors):
+    interior = sharpness_interior(tf.cast(images, tf.float32), factors, (0.0, 255.0))
+    return tf.cast(tf.round(interior), tf.uint8)
+
+
+def sharpness_eight_bit(images, factors):
+    """`sharpness` of uint8 images on the 0..255 range, rounded to uint8."""
+    height, width = images.shape[1], images.shape[2]
+    if height is not None and width is not None and (height < 3 or width < 3):
+        return images
+    interior = compiled(_sharpness_eight_bit_interior)(images, factors)
+    return with_border(images, interior)
 
 
 def jpeg_quality(images, qualities, value_range):

@@ -13,6 +13,7 @@ import math
 import tensorflow as tf
 
 from keras_augment.ops import colour, eight_bit, filters, geometry
+from keras_augment.ops.compiled import compiled
 
 IDENTITY = "identity"
 
@@ -34,6 +35,7 @@ def _enhance(kernel):
 
 
 def _sharpness(images, levels, maximum, value_range):
+    # Compiles its own interior (see `kernel_for`).
     return filters.sharpness(images, 1.0 + levels[:, 0] * maximum, value_range)
 
 
@@ -91,12 +93,29 @@ def _eight_bit(kernel):
 # The same ops on uint8 pixels, rounded after the op as PIL does: a policy on
 # 0..255 images moves a quarter of the bytes between ops.
 EIGHT_BIT_KERNELS = {name: _eight_bit(kernel) for name, kernel in COLOUR_KERNELS.items()}
-# Lookup-table kernels, much faster on uint8; they compile their own parts,
-# so the policy calls them as they are.
+# Kernels that compile their own parts (lookup tables are much faster on
+# uint8; sharpness frames its compiled interior outside XLA), so a policy
+# calls them as they are.
 LOOKUP_TABLE_KERNELS = {
     "equalize": lambda images, levels, maximum, value_range: eight_bit.equalize(images),
     "autocontrast": lambda images, levels, maximum, value_range: eight_bit.autocontrast(images),
+    "sharpness": lambda images, levels, maximum, value_range: filters.sharpness_eight_bit(
+        images, 1.0 + levels[:, 0] * maximum
+    ),
 }
+SELF_COMPILED = frozenset({"sharpness"})
+
+
+def kernel_for(name, eight_bit_images):
+    """The ready-to-call kernel of colour op `name`, for uint8 images on the
+    0..255 range (`eight_bit_images=True`) or float images."""
+    if eight_bit_images:
+        if name in LOOKUP_TABLE_KERNELS:
+            return LOOKUP_TABLE_KERNELS[name]
+        return compiled(EIGHT_BIT_KERNELS[name])
+    if name in SELF_COMPILED:
+        return COLOUR_KERNELS[name]
+    return compiled(COLOUR_KERNELS[name])
 
 
 def op_matrices(name, levels, maximum, height, width):

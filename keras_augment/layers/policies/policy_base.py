@@ -22,7 +22,6 @@ from keras_augment.layers.geometric_base import check_choice
 from keras_augment.layers.policies import op_table
 from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import keypoints as keypoint_ops
-from keras_augment.ops.compiled import compiled
 from keras_augment.ops.geometry import invert
 from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, resample
 from keras_augment.ops.resample import compiled as compiled_if_xla
@@ -128,12 +127,7 @@ class PolicyAugmentation(BaseAugmentation):
                 # identity, or a geometric op (whose own partition is empty)
                 outputs.append(tf.gather(images, rows))
                 continue
-            if images.dtype != tf.uint8:
-                kernel = compiled(op_table.COLOUR_KERNELS[name])
-            elif name in op_table.LOOKUP_TABLE_KERNELS:
-                kernel = op_table.LOOKUP_TABLE_KERNELS[name]
-            else:
-                kernel = compiled(op_table.EIGHT_BIT_KERNELS[name])
+            kernel = op_table.kernel_for(name, images.dtype == tf.uint8)
             value_range = self._value_range()
 
             def apply(sub_images, sub_levels, kernel=kernel, maximum=maximum, value_range=value_range):

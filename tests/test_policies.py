@@ -218,3 +218,14 @@ def test_zero_ops_matches_keras():
     ours = np.asarray(layers.RandAugment(num_ops=0, seed=0)(images))
     theirs = np.asarray(keras.layers.RandAugment(num_ops=0, seed=0)(images))
     np.testing.assert_array_equal(ours, theirs)
+
+
+def test_partition_buckets_are_few_and_waste_at_most_a_quarter():
+    from keras_augment.layers.policies.policy_base import bucket_size
+
+    sizes = [int(bucket_size(tf.constant(count), tf.constant(64))) for count in range(1, 65)]
+    assert sizes[:8] == list(range(1, 9))
+    assert all(count <= size <= 64 for count, size in zip(range(1, 65), sizes))
+    assert all(size - count < max(count // 4, 1) for count, size in zip(range(1, 65), sizes))
+    assert len(set(sizes)) == 20
+    assert int(bucket_size(tf.constant(100), tf.constant(64))) == 64

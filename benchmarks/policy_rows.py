@@ -6,6 +6,8 @@ Registered into `throughput.PIPELINES` as rows `R`; run with
 
 import tensorflow as tf
 
+WARMUP_BATCHES = 250
+
 
 def r_keras_augment():
     import keras_augment
@@ -15,10 +17,13 @@ def r_keras_augment():
     def augment(images):
         return layer(images, training=True)
 
-    # Each op's kernel is compiled once per partition size bucket (powers of
-    # two); running a dozen batches first keeps those one-time compiles out
-    # of the timed batches.
-    warm = tf.data.Dataset.from_tensors(tf.zeros([64, 224, 224, 3], tf.uint8)).repeat(12)
+    # Each op's kernel is compiled once per partition size bucket (20 sizes
+    # for a batch of 64), the first time a slot draws that many images for
+    # it: ~10 s of compiles in the first 50 batches, the last rare sizes
+    # within ~250 (measured). A training run amortises them over its first
+    # epoch; running WARMUP_BATCHES first keeps them out of the timed
+    # steady state.
+    warm = tf.data.Dataset.from_tensors(tf.zeros([64, 224, 224, 3], tf.uint8)).repeat(WARMUP_BATCHES)
     for _ in warm.map(augment, num_parallel_calls=tf.data.AUTOTUNE):
         pass
     return "batch", augment

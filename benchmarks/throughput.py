@@ -11,7 +11,7 @@ batch) or `"numpy"` (a NumPy function of a uint8 batch), or raises
 `Unavailable(reason)`. Add rows by adding builders.
 
     python benchmarks/throughput.py                 # every pipeline and library
-    python benchmarks/throughput.py --only G --batches 30 --rounds 3
+    python benchmarks/throughput.py --only G --batches 40 --rounds 3
     python benchmarks/throughput.py --only G:keras_augment,keras
 
 Rows are measured in turn, `--rounds` times, and each row reports its best
@@ -193,7 +193,8 @@ def parse_only(only):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--batches", type=int, default=20, help="timed batches per row")
+    # 40 batches: tf.data's AUTOTUNE needs a few dozen to settle its parallelism.
+    parser.add_argument("--batches", type=int, default=40, help="timed batches per row")
     parser.add_argument("--only", default="", help="e.g. G or G:keras_augment,keras")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; best is kept")
     args = parser.parse_args(argv)

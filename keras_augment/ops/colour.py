@@ -9,6 +9,8 @@ random numbers.
 
 import tensorflow as tf
 
+from keras_augment.ops.compiled import compiled
+
 # Luma weights of `tf.image.rgb_to_grayscale` and Keras's `rgb_to_grayscale`.
 GRAYSCALE_WEIGHTS = (0.2989, 0.5870, 0.1140)
 
@@ -191,13 +193,14 @@ def equalize(images, value_range, bins=256):
 
     With `bins=256` this is PIL's lookup table exactly; fewer bins group
     neighbouring levels the way Keras `Equalization` does. It runs in three
-    parts so callers can compile the element-wise ones with XLA:
-    `equalization_indices` and `equalization_tables` compile; the histogram
-    (`channel_histograms`) and the final gather are faster as plain
-    TensorFlow kernels on CPU than as XLA scatters and gathers.
+    parts, each compiled on its own (`equalization_indices`, the histogram
+    `channel_histograms` and `equalization_tables`) and a plain gather;
+    fused into one XLA program they run several times slower on CPU, so
+    call it as it is, not inside `compiled`.
     """
-    indices = equalization_indices(images, value_range, bins)
-    tables = equalization_tables(channel_histograms(indices, bins), value_range, bins)
+    indices = compiled(equalization_indices)(images, value_range, bins)
+    histograms = channel_histograms(indices, bins)
+    tables = compiled(equalization_tables)(histograms, value_range, bins)
     return tf.gather(tables, indices)
 
 
@@ -214,12 +217,21 @@ def equalization_indices(images, value_range, bins=256):
     return indices + offsets
 
 
-def channel_histograms(indices, bins=256):
-    """Histograms `[B * C, bins]` of `equalization_indices` (not XLA: its size is dynamic)."""
+def count_channel_values(indices, bins=256):
+    """Histograms `[B * C, bins]` of `equalization_indices`, as one scatter-add
+    (XLA-compilable; shapes are static once the batch size is)."""
     shape = tf.shape(indices)
-    size = shape[0] * shape[3] * bins
-    counts = tf.math.bincount(tf.reshape(indices, [-1]), minlength=size, maxlength=size)
+    ones = tf.ones([tf.size(indices)], tf.int32)
+    counts = tf.scatter_nd(tf.reshape(indices, [-1, 1]), ones, [shape[0] * shape[3] * bins])
     return tf.reshape(counts, [-1, bins])
+
+
+def channel_histograms(indices, bins=256):
+    """`count_channel_values`, compiled on its own: given indices already in
+    memory, XLA's scatter-add costs less CPU than `tf.math.bincount` (half
+    for a few images, the same for 64), where fused with the index maths it
+    was several times slower."""
+    return compiled(count_channel_values)(indices, bins)
 
 
 def equalization_tables(histograms, value_range, bins=256):

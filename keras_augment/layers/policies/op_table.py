@@ -94,8 +94,8 @@ def _eight_bit(kernel):
 # 0..255 images moves a quarter of the bytes between ops.
 EIGHT_BIT_KERNELS = {name: _eight_bit(kernel) for name, kernel in COLOUR_KERNELS.items()}
 # Kernels that compile their own parts (lookup tables are much faster on
-# uint8; sharpness frames its compiled interior outside XLA), so a policy
-# calls them as they are.
+# uint8; sharpness frames its compiled interior outside XLA; equalization
+# compiles its histogram apart), so a policy calls them as they are.
 LOOKUP_TABLE_KERNELS = {
     "equalize": lambda images, levels, maximum, value_range: eight_bit.equalize(images),
     "autocontrast": lambda images, levels, maximum, value_range: eight_bit.autocontrast(images),
@@ -103,7 +103,7 @@ LOOKUP_TABLE_KERNELS = {
         images, 1.0 + levels[:, 0] * maximum
     ),
 }
-SELF_COMPILED = frozenset({"sharpness"})
+SELF_COMPILED = frozenset({"sharpness", "equalize"})
 
 
 def kernel_for(name, eight_bit_images):

@@ -23,6 +23,7 @@ from keras_augment.layers.geometric_base import check_choice
 from keras_augment.layers.policies import op_table
 from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import keypoints as keypoint_ops
+from keras_augment.ops.compiled import compiled
 from keras_augment.ops.geometry import invert
 from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, resample
 from keras_augment.ops.resample import compiled as compiled_if_xla
@@ -115,7 +116,7 @@ class PolicyAugmentation(BaseAugmentation):
         return {OP_IDS: op_ids, LEVELS: levels, MATRICES: matrices}
 
     # ----------------------------------------------------------------- images
-    def _run_slot(self, images, op_ids, levels, matrices):
+    def _run_slot(self, images, op_ids, levels, matrices, output_dtype=None):
         batch_size = tf.shape(images)[0]
         partitions = tf.gather(self._partition_of_op, op_ids)
         # Only the batch positions are partitioned; each kernel gathers its
@@ -138,7 +139,13 @@ class PolicyAugmentation(BaseAugmentation):
                 return kernel(sub_images, sub_levels, maximum, value_range)
 
             outputs.append(run_on_partition(images, levels, rows, apply, batch_size))
-        stitched = tf.dynamic_stitch(positions, outputs)
+        if output_dtype is None or tf.as_dtype(output_dtype) == images.dtype:
+            stitched = tf.dynamic_stitch(positions, outputs)
+        else:
+            # Put the pieces back in order and cast in one compiled gather:
+            # cheaper than a stitch followed by a cast of the whole batch.
+            inverse = tf.math.invert_permutation(tf.concat(positions, 0))
+            stitched = compiled(_reorder)(tf.concat(outputs, 0), inverse, tf.as_dtype(output_dtype))
         return tf.ensure_shape(stitched, images.shape)
 
     def _warp(self, images, matrices):
@@ -161,14 +168,19 @@ class PolicyAugmentation(BaseAugmentation):
 
     def transform_images(self, images, transformation):
         images = self.working_images(images)
-        for slot in range(transformation[OP_IDS].shape[1]):
+        slots = transformation[OP_IDS].shape[1]
+        if slots == 0:
+            return tf.cast(images, self.compute_dtype)
+        for slot in range(slots):
             images = self._run_slot(
                 images,
                 transformation[OP_IDS][:, slot],
                 transformation[LEVELS][:, slot],
                 transformation[MATRICES][:, slot],
+                # The last slot also casts to the output dtype.
+                self.compute_dtype if slot == slots - 1 else None,
             )
-        return tf.cast(images, self.compute_dtype)
+        return images
 
     # ----------------------------------------------------------------- targets
     def _is_geometric(self, op_ids):
@@ -209,6 +221,10 @@ class PolicyAugmentation(BaseAugmentation):
             valid &= keep
             boxes["boxes"] = moved
         return box_ops.drop_boxes(boxes, valid)
+
+
+def _reorder(pieces, inverse, dtype):
+    return tf.cast(tf.gather(pieces, inverse), dtype)
 
 
 def _scale_levels(units, signs, low, high):

@@ -62,15 +62,14 @@ def bucket_size(count, batch_size):
 def run_on_partition(images, extra, positions, function, batch_size):
     """`function(images[positions], extra[positions])`, computed on the rows
     gathered straight from the batch and padded to a bucket size (by
-    repeating the last row); empty partitions run nothing."""
+    repeating the last row). An empty partition runs the kernel on an empty
+    batch, which costs nothing and needs no `tf.cond`."""
     count = tf.shape(positions)[0]
-
-    def compute():
-        rows = tf.gather(positions, tf.minimum(tf.range(bucket_size(count, batch_size)), count - 1))
-        output = function(tf.gather(images, rows), tf.gather(extra, rows))
-        return tf.cast(output[:count], images.dtype)
-
-    return tf.cond(count > 0, compute, lambda: images[:0])
+    if tf.executing_eagerly() and int(count) == 0:
+        return images[:0]  # eager calls need not trace kernels for size 0
+    rows = tf.gather(positions, tf.minimum(tf.range(bucket_size(count, batch_size)), count - 1))
+    output = function(tf.gather(images, rows), tf.gather(extra, rows))
+    return tf.cast(output[:count], images.dtype)
 
 
 class PolicyAugmentation(BaseAugmentation):

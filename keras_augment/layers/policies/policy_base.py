@@ -3,17 +3,21 @@
 A policy draws, for every image and every op slot, an op index into its op
 table and a `[2]` vector of signed levels. Each slot then runs as follows:
 
-- the batch is split by op with `tf.dynamic_partition`, so a kernel only
-  sees the images that drew it (no op is computed for the others);
+- the batch positions are split by op with `tf.dynamic_partition`, and
+  each kernel gathers only the images that drew it (no op is computed for
+  the others);
 - all geometric ops of the slot form one partition, warped once by the
   shared resampler with each image's own matrix;
-- the pieces are put back in batch order with `tf.dynamic_stitch`.
+- the pieces are put back in batch order with `tf.dynamic_stitch` (the
+  last slot gathers them back and casts to the output dtype in one
+  compiled step).
 
 Partitions are padded (by repeating their last image) to a bucket size:
 exact up to 8, then four sizes per doubling (10, 12, 14, 16, 20, 24, ...),
 so the XLA-compiled kernels compile a bounded number of times (20 sizes for
-a batch of 64) while padding wastes at most a quarter of a partition. Masks, boxes and keypoints follow the
-same per-slot matrices, slot after slot.
+a batch of 64) while padding wastes at most a quarter of a partition.
+Masks, boxes and keypoints follow the same per-slot matrices, slot after
+slot.
 """
 
 import tensorflow as tf

@@ -19,7 +19,8 @@ from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import geometry
 from keras_augment.ops import keypoints as keypoint_ops
 from keras_augment.layers.sampling import RandomSampler
-from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, compiled, resample, xla_available
+from keras_augment.ops.compiled import compiled, xla_available
+from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, resample
 
 MATRIX = "matrix"
 

@@ -1,4 +1,4 @@
-"""XLA-compiled versions of the kernels, made once per kernel.
+"""The one way kernels are compiled with XLA in this package.
 
 On CPU, XLA fuses the chains of element-wise ops these kernels are made of
 into single passes over the pixels, which is several times faster than
@@ -8,18 +8,51 @@ in a SavedModel, because all of them run the same compiled program; without
 it, graph optimizers may regroup additions and constant products and change
 the last bit. Python arguments (value ranges, kernel sizes) are static and
 traced once per value.
+
+Where XLA cannot compile on the default device (probed once, at the first
+call, not at import), kernels run as plain `tf.function`s instead.
 """
+
+import functools
 
 import tensorflow as tf
 
-_COMPILED = {}
+_FUNCTIONS = {}
+_XLA_AVAILABLE = None
+
+
+def xla_available():
+    """True when XLA can compile on the default device (probed once)."""
+    global _XLA_AVAILABLE
+    if _XLA_AVAILABLE is None:
+        try:
+            with tf.init_scope():
+                probe = tf.function(lambda x: x * 2.0 + 1.0, jit_compile=True)
+                probe(tf.ones([2]))
+            _XLA_AVAILABLE = True
+        except Exception:  # noqa: BLE001 - any failure means "no XLA here".
+            _XLA_AVAILABLE = False
+    return _XLA_AVAILABLE
+
+
+def _function_for(kernel):
+    function = _FUNCTIONS.get(kernel)
+    if function is None:
+        # The kernels have no tensor-dependent Python control flow: no autograph.
+        function = tf.function(kernel, jit_compile=xla_available(), autograph=False)
+        _FUNCTIONS[kernel] = function
+    return function
 
 
 def compiled(kernel):
-    """`kernel` wrapped in `tf.function(jit_compile=True)`, cached by identity."""
-    function = _COMPILED.get(kernel)
-    if function is None:
-        # The kernels have no tensor-dependent Python control flow: no autograph.
-        function = tf.function(kernel, jit_compile=True, autograph=False)
-        _COMPILED[kernel] = function
-    return function
+    """`kernel` compiled with XLA, one program cache per kernel.
+
+    Call it as `compiled(kernel)(*args)` or use it as a decorator; either
+    way the `tf.function` is made at the first call and shared.
+    """
+
+    @functools.wraps(kernel)
+    def call(*args, **kwargs):
+        return _function_for(kernel)(*args, **kwargs)
+
+    return call

@@ -8,7 +8,7 @@ rectangles, these kernels apply them. Rectangles are integer pixel bounds
 import tensorflow as tf
 
 from keras_augment.ops import bounding_boxes as box_ops
-from keras_augment.ops.resample import compiled
+from keras_augment.ops.compiled import compiled
 
 
 def _per_sample(values, rank):

@@ -20,38 +20,10 @@ import functools
 
 import tensorflow as tf
 
+from keras_augment.ops.compiled import xla_available
+
 INTERPOLATIONS = ("bilinear", "nearest")
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
-
-_XLA_AVAILABLE = None
-
-
-def xla_available():
-    """True when XLA can compile on the default device (probed once)."""
-    global _XLA_AVAILABLE
-    if _XLA_AVAILABLE is None:
-        try:
-            with tf.init_scope():
-                probe = tf.function(lambda x: x * 2.0 + 1.0, jit_compile=True)
-                probe(tf.ones([2]))
-            _XLA_AVAILABLE = True
-        except Exception:  # noqa: BLE001 - any failure means "no XLA here".
-            _XLA_AVAILABLE = False
-    return _XLA_AVAILABLE
-
-
-def compiled(function):
-    """Decorator: `tf.function(jit_compile=True)` built at first call (XLA
-    is probed then, not at import), or a plain `tf.function` without XLA."""
-    holder = []
-
-    @functools.wraps(function)
-    def call(*args, **kwargs):
-        if not holder:
-            holder.append(tf.function(function, jit_compile=xla_available()))
-        return holder[0](*args, **kwargs)
-
-    return call
 
 
 def _fold(coordinate, size, fill_mode):

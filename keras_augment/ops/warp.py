@@ -11,7 +11,8 @@ import functools
 
 import tensorflow as tf
 
-from keras_augment.ops.resample import resample, xla_available
+from keras_augment.ops.compiled import xla_available
+from keras_augment.ops.resample import resample
 
 # Fixed-point steps when inverting a warp; each gains about a digit on smooth fields.
 FIXED_POINT_ITERATIONS = 10

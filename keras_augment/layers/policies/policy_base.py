@@ -30,7 +30,6 @@ from keras_augment.ops import keypoints as keypoint_ops
 from keras_augment.ops.compiled import compiled
 from keras_augment.ops.geometry import invert
 from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, resample
-from keras_augment.ops.resample import compiled as compiled_if_xla
 
 OP_IDS = "op_ids"
 LEVELS = "levels"
@@ -50,7 +49,7 @@ def _slot_matrices(op_ids, levels, height, width, table):
     )
 
 
-_compiled_slot_matrices = compiled_if_xla(_slot_matrices)
+_compiled_slot_matrices = compiled(_slot_matrices)
 
 
 def bucket_size(count, batch_size):
@@ -234,7 +233,7 @@ def _scale_levels(units, signs, low, high):
     return signs * (low + units * (high - low))
 
 
-_compiled_scale_levels = compiled_if_xla(_scale_levels)
+_compiled_scale_levels = compiled(_scale_levels)
 
 
 def draw_levels(sampler, shape, low, high):

@@ -4,7 +4,7 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.policies.policy_base import PolicyAugmentation
-from keras_augment.ops.resample import compiled
+from keras_augment.ops.compiled import compiled
 
 
 @compiled

@@ -282,7 +282,4 @@ class Equalization(BaseAugmentation):
         self.bins = bins
 
     def transform_images(self, images, transformation):
-        indices = compiled(colour.equalization_indices)(images, self.value_range, self.bins)
-        histograms = colour.channel_histograms(indices, self.bins)
-        tables = compiled(colour.equalization_tables)(histograms, self.value_range, self.bins)
-        return tf.cast(tf.gather(tables, indices), images.dtype)
+        return tf.cast(colour.equalize(images, self.value_range, self.bins), images.dtype)

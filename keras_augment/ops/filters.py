@@ -75,6 +75,12 @@ def with_border(images, interior, value_range=None):
     return tf.concat([edge(images[:, :1]), middle, edge(images[:, -1:])], axis=1)
 
 
+def _smaller_than_kernel(images):
+    # PIL leaves images smaller than the 3x3 kernel unchanged.
+    height, width = images.shape[1], images.shape[2]
+    return height is not None and width is not None and (height < 3 or width < 3)
+
+
 def sharpness(images, factors, value_range, scale=1.0):
     """`ImageEnhance.Sharpness`: blend with the smoothed image (0 = smooth,
     1 = original, 2 = sharpened twice as much); the one-pixel border keeps
@@ -84,9 +90,8 @@ def sharpness(images, factors, value_range, scale=1.0):
 
     Compiles its interior itself; call it as it is, not inside `compiled`.
     """
-    height, width = images.shape[1], images.shape[2]
-    if height is not None and width is not None and (height < 3 or width < 3):
-        return images  # PIL leaves images smaller than the kernel unchanged.
+    if _smaller_than_kernel(images):
+        return images
     interior = compiled(sharpness_interior)(images, factors, value_range, scale)
     return with_border(images, interior, value_range)
 
@@ -98,8 +103,7 @@ def _sharpness_eight_bit_interior(images, factors):
 
 def sharpness_eight_bit(images, factors):
     """`sharpness` of uint8 images on the 0..255 range, rounded to uint8."""
-    height, width = images.shape[1], images.shape[2]
-    if height is not None and width is not None and (height < 3 or width < 3):
+    if _smaller_than_kernel(images):
         return images
     interior = compiled(_sharpness_eight_bit_interior)(images, factors)
     return with_border(images, interior)

@@ -93,10 +93,11 @@ def _eight_bit(kernel):
 # The same ops on uint8 pixels, rounded after the op as PIL does: a policy on
 # 0..255 images moves a quarter of the bytes between ops.
 EIGHT_BIT_KERNELS = {name: _eight_bit(kernel) for name, kernel in COLOUR_KERNELS.items()}
-# Kernels that compile their own parts (lookup tables are much faster on
-# uint8; sharpness frames its compiled interior outside XLA; equalization
-# compiles its histogram apart), so a policy calls them as they are.
-LOOKUP_TABLE_KERNELS = {
+# uint8 kernels that compile their own parts (equalize and autocontrast as
+# lookup tables, much faster on uint8; sharpness frames its compiled interior
+# outside XLA), so a policy calls them as they are; SELF_COMPILED names the
+# float kernels of that kind.
+SELF_COMPILED_EIGHT_BIT_KERNELS = {
     "equalize": lambda images, levels, maximum, value_range: eight_bit.equalize(images),
     "autocontrast": lambda images, levels, maximum, value_range: eight_bit.autocontrast(images),
     "sharpness": lambda images, levels, maximum, value_range: filters.sharpness_eight_bit(
@@ -110,8 +111,8 @@ def kernel_for(name, eight_bit_images):
     """The ready-to-call kernel of colour op `name`, for uint8 images on the
     0..255 range (`eight_bit_images=True`) or float images."""
     if eight_bit_images:
-        if name in LOOKUP_TABLE_KERNELS:
-            return LOOKUP_TABLE_KERNELS[name]
+        if name in SELF_COMPILED_EIGHT_BIT_KERNELS:
+            return SELF_COMPILED_EIGHT_BIT_KERNELS[name]
         return compiled(EIGHT_BIT_KERNELS[name])
     if name in SELF_COMPILED:
         return COLOUR_KERNELS[name]

@@ -18,6 +18,7 @@ from keras_augment.layers.base import (
 from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import geometry
 from keras_augment.ops import keypoints as keypoint_ops
+from keras_augment.ops import warp as warp_ops
 from keras_augment.layers.sampling import RandomSampler
 from keras_augment.ops.compiled import compiled, xla_available
 from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, resample
@@ -107,6 +108,12 @@ def move_bounding_boxes(
     return boxes
 
 
+def forward_map(points, matrices, displacements):
+    """Output positions of input points `[B, K, 2]` under `matrix @ (p + d(p))`."""
+    on_warp_plane = geometry.transform_points(points, geometry.invert(matrices))
+    return warp_ops.forward_points(on_warp_plane, warp_ops.dense_field(displacements))
+
+
 def warp_batch(
     batch,
     matrices,
@@ -119,37 +126,79 @@ def warp_batch(
     min_area=0.0,
     min_visibility=0.0,
     dtype=None,
+    displacements=None,
+    value_range=None,
 ):
-    """Warp every key of a standardized batch with one matrix per sample.
+    """Warp every key of a standardized batch with one matrix per sample,
+    optionally after a per-pixel displacement field.
 
-    Images use `interpolation`; masks always use nearest and fill 0 outside.
-    Boxes are moved corner by corner, clipped, and dropped (class -1) when
-    they leave the image; keypoints move and, when they carry a third
-    visibility column, it is zeroed for points that left the image. Images
-    come out in `dtype` (default: their own).
+    Output pixel `p` reads the input at `matrices @ (p + displacements(p))`
+    (`displacements` as in `ops.resample`; None for a matrix alone). Images
+    use `interpolation`, come out in `dtype` (default: their own) and are
+    clipped to `value_range` when given; masks always use nearest and fill 0
+    outside. Keypoints move and, when they carry a third visibility column,
+    it is zeroed for points that left the image. Boxes are moved corner by
+    corner through a matrix; through a field they become the box around
+    their moved corners and edge midpoints (an approximation: a warped edge
+    may bulge between those points). Either way they are clipped, and
+    dropped (class -1) when they leave the image.
     """
     images = batch[IMAGES]
     input_shape = tf.shape(images)
+    fill_mode = fill_mode or "constant"
     output = dict(batch)
-    output[IMAGES] = resample(
-        images, matrices, output_size, interpolation, fill_mode or "constant", fill_value, dtype
+    warped = resample(
+        images,
+        matrices,
+        output_size,
+        interpolation,
+        fill_mode,
+        fill_value,
+        output_dtype=dtype,
+        displacements=displacements,
     )
-    output_shape = tf.shape(output[IMAGES])
-    out_height, out_width = output_shape[1], output_shape[2]
-    forward = None
+    if value_range is not None:
+        warped = tf.clip_by_value(warped, *[tf.cast(v, warped.dtype) for v in value_range])
+    output[IMAGES] = warped
+    out_height, out_width = tf.shape(warped)[1], tf.shape(warped)[2]
     if SEGMENTATION_MASKS in batch:
         output[SEGMENTATION_MASKS] = resample(
-            batch[SEGMENTATION_MASKS], matrices, output_size, "nearest", fill_mode or "constant", 0.0
+            batch[SEGMENTATION_MASKS],
+            matrices,
+            output_size,
+            "nearest",
+            fill_mode,
+            0.0,
+            displacements=displacements,
         )
+    if displacements is None:
+        forward = geometry.invert(matrices) if {KEYPOINTS, BOUNDING_BOXES} & set(batch) else None
+
+        def move_keypoints(keypoints):
+            return keypoint_ops.transform_keypoints(keypoints, forward)
+
+        def move_boxes(xyxy):
+            return box_ops.transform_boxes(xyxy, forward)
+
+    else:
+
+        def move_keypoints(keypoints):
+            moved = forward_map(keypoints[..., :2], matrices, displacements)
+            return tf.concat([tf.cast(moved, keypoints.dtype), keypoints[..., 2:]], -1)
+
+        def move_boxes(xyxy):
+            # Corners and edge midpoints through the field: an approximation.
+            points = forward_map(box_ops.outline_points(xyxy), matrices, displacements)
+            points = tf.reshape(points, tf.concat([tf.shape(xyxy)[:2], [8, 2]], 0))
+            return box_ops.enclosing_boxes(points)
+
     if KEYPOINTS in batch:
-        forward = geometry.invert(matrices)
-        moved = keypoint_ops.transform_keypoints(batch[KEYPOINTS], forward)
+        moved = move_keypoints(batch[KEYPOINTS])
         output[KEYPOINTS] = keypoint_ops.flag_visibility(moved, out_height, out_width)
     if BOUNDING_BOXES in batch:
-        forward = geometry.invert(matrices) if forward is None else forward
         output[BOUNDING_BOXES] = move_bounding_boxes(
             batch[BOUNDING_BOXES],
-            lambda xyxy: box_ops.transform_boxes(xyxy, forward),
+            move_boxes,
             input_shape,
             (out_height, out_width),
             bounding_box_format,

@@ -14,7 +14,6 @@ from keras_augment.layers.base import IMAGES, BaseAugmentation
 from keras_augment.layers.geometric_base import MATRIX, compose_matrices, warp_batch
 from keras_augment.layers.sampling import RandomSampler
 from keras_augment.layers.warping import DISPLACEMENTS
-from keras_augment.layers.warping import warp_batch as warp_batch_with_field
 
 
 def is_fusable(layer):
@@ -179,22 +178,6 @@ class Pipeline(BaseAugmentation):
         fills = set().union(*[_fill_settings(layer) for layer in layers])
         fill_mode, fill_value = next(iter(fills)) if fills else (None, 0.0)
         formats = [layer.bounding_box_format for layer in layers if layer.bounding_box_format]
-        if warp is not None:
-            return warp_batch_with_field(
-                batch,
-                matrices,
-                transformation[group[-1]][DISPLACEMENTS],
-                output_size,
-                interpolation,
-                fill_mode,
-                fill_value,
-                warp.value_range,
-                formats[0] if formats else self.bounding_box_format,
-                self._owner,
-                max(layer.min_area for layer in layers),
-                max(layer.min_visibility for layer in layers),
-                self.compute_dtype,
-            )
         return warp_batch(
             batch,
             matrices,
@@ -207,6 +190,8 @@ class Pipeline(BaseAugmentation):
             max(layer.min_area for layer in layers),
             max(layer.min_visibility for layer in layers),
             self.compute_dtype,
+            displacements=None if warp is None else transformation[group[-1]][DISPLACEMENTS],
+            value_range=None if warp is None else warp.value_range,
         )
 
     def call(self, data, training=None, seed=None):

@@ -116,6 +116,16 @@ def box_corners(boxes):
     )
 
 
+def outline_points(boxes):
+    """Corners and edge midpoints `[B, N * 8, 2]` of xyxy boxes `[B, N, 4]`."""
+    x1, y1, x2, y2 = tf.unstack(boxes, 4, axis=-1)
+    xm, ym = (x1 + x2) / 2, (y1 + y2) / 2
+    xs = tf.stack([x1, xm, x2, x2, x2, xm, x1, x1], -1)
+    ys = tf.stack([y1, y1, y1, ym, y2, y2, y2, ym], -1)
+    points = tf.stack([xs, ys], -1)  # [B, N, 8, 2]
+    return tf.reshape(points, tf.stack([tf.shape(boxes)[0], -1, 2]))
+
+
 def enclosing_boxes(corners):
     """The xyxy box enclosing each set of points `[..., P, 2]`."""
     low = tf.reduce_min(corners, axis=-2)

@@ -78,13 +78,22 @@ def _output_coordinates(matrices, output_height, output_width, height, width, di
     return tf.clip_by_value(x_in, -limit, limit), tf.clip_by_value(y_in, -limit, limit)
 
 
-def _nearest(images, x_in, y_in, fill_mode, fill_value):
+def _first_rows(image_rows, images, height):
+    """Flat row index of each output image's first row: `image_rows[n] *
+    height`, with `image_rows` the input image of each output (default: the
+    n-th)."""
+    if image_rows is None:
+        image_rows = tf.range(tf.shape(images)[0])
+    return image_rows[:, None, None] * height
+
+
+def _nearest(images, x_in, y_in, fill_mode, fill_value, image_rows=None):
     shape = tf.shape(images)
-    batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
+    height, width, channels = shape[1], shape[2], shape[3]
     x = tf.cast(tf.floor(_fold(x_in, width, fill_mode)), tf.int32)
     y = tf.cast(tf.floor(_fold(y_in, height, fill_mode)), tf.int32)
     flat = tf.reshape(images, [-1, channels])
-    rows = (tf.range(batch)[:, None, None] * height + _wrap_or_clip(y, height, fill_mode)) * width
+    rows = (_first_rows(image_rows, images, height) + _wrap_or_clip(y, height, fill_mode)) * width
     output = tf.cast(tf.gather(flat, rows + _wrap_or_clip(x, width, fill_mode)), tf.float32)
     if fill_mode == "constant":
         inside = (_inside(x, width) * _inside(y, height))[..., None]
@@ -92,9 +101,9 @@ def _nearest(images, x_in, y_in, fill_mode, fill_value):
     return output
 
 
-def _bilinear(images, x_in, y_in, fill_mode, fill_value):
+def _bilinear(images, x_in, y_in, fill_mode, fill_value, image_rows=None):
     shape = tf.shape(images)
-    batch, height, width, channels = shape[0], shape[1], shape[2], shape[3]
+    height, width, channels = shape[1], shape[2], shape[3]
     x = _fold(x_in, width, fill_mode) - 0.5
     y = _fold(y_in, height, fill_mode) - 0.5
     x_low, y_low = tf.floor(x), tf.floor(y)
@@ -105,10 +114,10 @@ def _bilinear(images, x_in, y_in, fill_mode, fill_value):
     # gather); XLA fuses the index maths and the blend around them.
     flat = tf.reshape(images, [-1, channels])
     columns = [_wrap_or_clip(x_low + i, width, fill_mode) for i in (0, 1)]
-    image_rows = tf.range(batch)[:, None, None] * height
+    first_rows = _first_rows(image_rows, images, height)
     rows = []
     for y_index in (y_low, y_low + 1):
-        start = (image_rows + _wrap_or_clip(y_index, height, fill_mode)) * width
+        start = (first_rows + _wrap_or_clip(y_index, height, fill_mode)) * width
         rows.append([tf.cast(tf.gather(flat, start + c), tf.float32) for c in columns])
     (top_left, top_right), (bottom_left, bottom_right) = rows
     if fill_mode != "constant":
@@ -128,7 +137,15 @@ def _bilinear(images, x_in, y_in, fill_mode, fill_value):
 
 
 def _resample(
-    images, matrices, output_size, interpolation, fill_mode, fill_value, output_dtype, displacements=None
+    images,
+    matrices,
+    output_size,
+    interpolation,
+    fill_mode,
+    fill_value,
+    output_dtype,
+    displacements=None,
+    image_rows=None,
 ):
     shape = tf.shape(images)
     height, width = shape[1], shape[2]
@@ -140,9 +157,9 @@ def _resample(
     if not (images.dtype == tf.uint8 or images.dtype == tf.float32):
         images = tf.cast(images, tf.float32)
     if interpolation == "nearest":
-        output = _nearest(images, x_in, y_in, fill_mode, fill_value)
+        output = _nearest(images, x_in, y_in, fill_mode, fill_value, image_rows)
     else:
-        output = _bilinear(images, x_in, y_in, fill_mode, fill_value)
+        output = _bilinear(images, x_in, y_in, fill_mode, fill_value, image_rows)
     if tf.as_dtype(output_dtype).is_integer:
         output = tf.round(output)
     return tf.cast(output, output_dtype)
@@ -151,7 +168,9 @@ def _resample(
 @functools.lru_cache(maxsize=None)
 def _compiled(interpolation, fill_mode, jit_compile):
     # output_size is a Python value: XLA needs static output shapes.
-    def kernel(images, matrices, fill_value, output_size, output_dtype, displacements=None):
+    def kernel(
+        images, matrices, fill_value, output_size, output_dtype, displacements=None, image_rows=None
+    ):
         return _resample(
             images,
             matrices,
@@ -161,6 +180,7 @@ def _compiled(interpolation, fill_mode, jit_compile):
             fill_value,
             output_dtype,
             displacements,
+            image_rows,
         )
 
     return tf.function(kernel, jit_compile=jit_compile, reduce_retracing=False)
@@ -175,6 +195,7 @@ def resample(
     fill_value=0.0,
     output_dtype=None,
     displacements=None,
+    image_rows=None,
 ):
     """Warp a batch of images, each with its own output-to-input matrix.
 
@@ -194,9 +215,13 @@ def resample(
             matrix, so a warp field and a matrix resample in one pass; or a
             tuple of parts that broadcast to that shape and are summed (e.g.
             `[B, 1, W, 2]` and `[B, H, 1, 2]` for a separable field).
+        image_rows: optional int `[N]`: output `n` warps `images[image_rows[n]]`
+            with `matrices[n]`, read in place (no gathered copy of the
+            inputs); `matrices` is then `[N, 3, 3]`.
 
     Returns:
-        `[B, output_height, output_width, C]` in `output_dtype`.
+        `[B, output_height, output_width, C]` (`[N, ...]` with `image_rows`) in
+        `output_dtype`.
     """
     if interpolation not in INTERPOLATIONS:
         raise ValueError(
@@ -220,5 +245,7 @@ def resample(
     ]
     if displacements is not None:
         parts = displacements if isinstance(displacements, (tuple, list)) else (displacements,)
-        arguments.append(tuple(tf.convert_to_tensor(part, tf.float32) for part in parts))
-    return kernel(*arguments)
+        displacements = tuple(tf.convert_to_tensor(part, tf.float32) for part in parts)
+    if image_rows is not None:
+        image_rows = tf.convert_to_tensor(image_rows, tf.int32)
+    return kernel(*arguments, displacements, image_rows)

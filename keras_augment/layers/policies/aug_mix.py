@@ -120,16 +120,16 @@ class AugMix(PolicyAugmentation):
         images = self.working_images(images)
         chains = []
         for chain in range(self.num_chains):
-            augmented = images
-            for step in range(self.chain_depth):
-                slot = chain * self.chain_depth + step
-                augmented = self._run_slot(
-                    augmented,
-                    transformation["op_ids"][:, slot],
-                    transformation["levels"][:, slot],
-                    transformation["matrices"][:, slot],
+            slots = slice(chain * self.chain_depth, (chain + 1) * self.chain_depth)
+            chains.append(
+                self.run_slots(
+                    images,
+                    transformation["op_ids"][:, slots],
+                    transformation["levels"][:, slots],
+                    transformation["matrices"][:, slots],
+                    images.dtype,
                 )
-            chains.append(augmented)
+            )
         output = compiled(_mix)(
             images,
             tf.stack(chains),

@@ -8,6 +8,7 @@ around `keras_augment.ops.colour` and `ops.filters`; geometric ops only build
 resampler. Nothing here draws random numbers.
 """
 
+import functools
 import math
 
 import tensorflow as tf
@@ -107,16 +108,36 @@ SELF_COMPILED_EIGHT_BIT_KERNELS = {
 SELF_COMPILED = frozenset({"sharpness", "equalize"})
 
 
+@functools.lru_cache(maxsize=None)
+def _gathering(kernel):
+    """`kernel` reading its images as rows of a larger batch; compiled, so
+    the gather fuses into the kernel's first pass instead of making a copy."""
+
+    def apply(source, rows, levels, maximum, value_range):
+        return kernel(tf.gather(source, rows), levels, maximum, value_range)
+
+    return compiled(apply)
+
+
 def kernel_for(name, eight_bit_images):
     """The ready-to-call kernel of colour op `name`, for uint8 images on the
-    0..255 range (`eight_bit_images=True`) or float images."""
+    0..255 range (`eight_bit_images=True`) or float images, called as
+    `kernel(source, rows, levels, maximum, value_range)` on the images
+    `source[rows]`."""
     if eight_bit_images:
-        if name in SELF_COMPILED_EIGHT_BIT_KERNELS:
-            return SELF_COMPILED_EIGHT_BIT_KERNELS[name]
-        return compiled(EIGHT_BIT_KERNELS[name])
-    if name in SELF_COMPILED:
-        return COLOUR_KERNELS[name]
-    return compiled(COLOUR_KERNELS[name])
+        kernel = SELF_COMPILED_EIGHT_BIT_KERNELS.get(name)
+        if kernel is None:
+            return _gathering(EIGHT_BIT_KERNELS[name])
+    elif name in SELF_COMPILED:
+        kernel = COLOUR_KERNELS[name]
+    else:
+        return _gathering(COLOUR_KERNELS[name])
+
+    def gather_then_apply(source, rows, levels, maximum, value_range):
+        # Self-compiled kernels read their images more than once.
+        return kernel(tf.gather(source, rows), levels, maximum, value_range)
+
+    return gather_then_apply
 
 
 def op_matrices(name, levels, maximum, height, width):

@@ -4,13 +4,14 @@ A policy draws, for every image and every op slot, an op index into its op
 table and a `[2]` vector of signed levels. Each slot then runs as follows:
 
 - the batch positions are split by op with `tf.dynamic_partition`, and
-  each kernel gathers only the images that drew it (no op is computed for
-  the others);
+  each kernel reads only the images that drew it (no op is computed for
+  the others), in place: the row gather fuses into its compiled first
+  pass, so no copy of the images is made;
 - all geometric ops of the slot form one partition, warped once by the
   shared resampler with each image's own matrix;
-- the pieces are put back in batch order with `tf.dynamic_stitch` (the
-  last slot gathers them back and casts to the output dtype in one
-  compiled step).
+- the slot's pieces are concatenated, and the next slot reads its images
+  from them by row; after the last slot one compiled gather puts the
+  images back in batch order and casts them to the output dtype.
 
 Partitions are padded (by repeating their last image) to a bucket size:
 exact up to 8, then four sizes per doubling (10, 12, 14, 16, 20, 24, ...),
@@ -19,6 +20,8 @@ a batch of 64) while padding wastes at most a quarter of a partition.
 Masks, boxes and keypoints follow the same per-slot matrices, slot after
 slot.
 """
+
+import functools
 
 import tensorflow as tf
 
@@ -62,17 +65,18 @@ def bucket_size(count, batch_size):
     return tf.minimum((count + step - 1) // step * step, batch_size)
 
 
-def run_on_partition(images, extra, positions, function, batch_size):
-    """`function(images[positions], extra[positions])`, computed on the rows
-    gathered straight from the batch and padded to a bucket size (by
-    repeating the last row). An empty partition runs the kernel on an empty
-    batch, which costs nothing and needs no `tf.cond`."""
+def run_on_partition(source, rows, extra, positions, function, batch_size):
+    """`function(source, rows[positions], extra[positions])`: the kernel reads
+    the images `source[rows[positions]]` itself, so no copy of them is
+    made. Partitions are padded to a bucket size (by repeating the last
+    image). An empty partition runs the kernel on an empty batch, which
+    costs nothing and needs no `tf.cond`."""
     count = tf.shape(positions)[0]
     if tf.executing_eagerly() and int(count) == 0:
-        return images[:0]  # eager calls need not trace kernels for size 0
-    rows = tf.gather(positions, tf.minimum(tf.range(bucket_size(count, batch_size)), count - 1))
-    output = function(tf.gather(images, rows), tf.gather(extra, rows))
-    return tf.cast(output[:count], images.dtype)
+        return source[:0]  # eager calls need not trace kernels for size 0
+    padded = tf.gather(positions, tf.minimum(tf.range(bucket_size(count, batch_size)), count - 1))
+    output = function(source, tf.gather(rows, padded), tf.gather(extra, padded))
+    return tf.cast(output[:count], source.dtype)
 
 
 class PolicyAugmentation(BaseAugmentation):
@@ -118,41 +122,57 @@ class PolicyAugmentation(BaseAugmentation):
         return {OP_IDS: op_ids, LEVELS: levels, MATRICES: matrices}
 
     # ----------------------------------------------------------------- images
-    def _run_slot(self, images, op_ids, levels, matrices, output_dtype=None):
-        batch_size = tf.shape(images)[0]
+    def _run_slot(self, source, rows, op_ids, levels, matrices):
+        """One slot on the images `source[rows]` (in batch order). Returns
+        the slot's pieces concatenated and, for each image, its row in them."""
+        batch_size = tf.shape(rows)[0]
         partitions = tf.gather(self._partition_of_op, op_ids)
-        # Only the batch positions are partitioned; each kernel gathers its
-        # rows from the batch once.
         positions = tf.dynamic_partition(tf.range(batch_size), partitions, len(self.table) + 1)
-        outputs = []
-        for index, rows in enumerate(positions):
+        pieces = []
+        for index, batch_positions in enumerate(positions):
             if index == self._geometric_partition:
-                outputs.append(run_on_partition(images, matrices, rows, self._warp, batch_size))
-                continue
-            name, maximum = self.table[index]
-            if name not in op_table.COLOUR_KERNELS:
-                # identity, or a geometric op (whose own partition is empty)
-                outputs.append(tf.gather(images, rows))
-                continue
-            kernel = op_table.kernel_for(name, images.dtype == tf.uint8)
-            value_range = self._value_range()
+                kernel, extra = self._warp, matrices
+            else:
+                name, maximum = self.table[index]
+                if name not in op_table.COLOUR_KERNELS:
+                    # identity, or a geometric op (whose own partition is empty)
+                    pieces.append(tf.gather(source, tf.gather(rows, batch_positions)))
+                    continue
+                kernel = functools.partial(
+                    _apply_colour,
+                    op_table.kernel_for(name, source.dtype == tf.uint8),
+                    maximum,
+                    self._value_range(),
+                )
+                extra = levels
+            pieces.append(run_on_partition(source, rows, extra, batch_positions, kernel, batch_size))
+        # The next slot (or the final reorder) reads the pieces where they are.
+        return tf.concat(pieces, 0), tf.math.invert_permutation(tf.concat(positions, 0))
 
-            def apply(sub_images, sub_levels, kernel=kernel, maximum=maximum, value_range=value_range):
-                return kernel(sub_images, sub_levels, maximum, value_range)
+    def run_slots(self, images, op_ids, levels, matrices, output_dtype):
+        """Run the slots `op_ids [B, S]` one after another on `images` and
+        return them in batch order, cast to `output_dtype`."""
+        source, rows = images, tf.range(tf.shape(images)[0])
+        for slot in range(op_ids.shape[1]):
+            source, rows = self._run_slot(
+                source, rows, op_ids[:, slot], levels[:, slot], matrices[:, slot]
+            )
+        if op_ids.shape[1] == 0:
+            return tf.cast(images, output_dtype)
+        # Back in batch order and cast in one compiled gather.
+        output = compiled(_reorder)(source, rows, tf.as_dtype(output_dtype))
+        return tf.ensure_shape(output, images.shape)
 
-            outputs.append(run_on_partition(images, levels, rows, apply, batch_size))
-        if output_dtype is None or tf.as_dtype(output_dtype) == images.dtype:
-            stitched = tf.dynamic_stitch(positions, outputs)
-        else:
-            # Put the pieces back in order and cast in one compiled gather:
-            # cheaper than a stitch followed by a cast of the whole batch.
-            inverse = tf.math.invert_permutation(tf.concat(positions, 0))
-            stitched = compiled(_reorder)(tf.concat(outputs, 0), inverse, tf.as_dtype(output_dtype))
-        return tf.ensure_shape(stitched, images.shape)
-
-    def _warp(self, images, matrices):
+    def _warp(self, source, rows, matrices):
         return resample(
-            images, matrices, None, self.interpolation, self.fill_mode, self.fill_value, images.dtype
+            source,
+            matrices,
+            None,
+            self.interpolation,
+            self.fill_mode,
+            self.fill_value,
+            source.dtype,
+            image_rows=rows,
         )
 
     def _value_range(self):
@@ -169,20 +189,13 @@ class PolicyAugmentation(BaseAugmentation):
         return tf.cast(tf.round(tf.clip_by_value(tf.cast(images, tf.float32), 0.0, 255.0)), tf.uint8)
 
     def transform_images(self, images, transformation):
-        images = self.working_images(images)
-        slots = transformation[OP_IDS].shape[1]
-        if slots == 0:
-            return tf.cast(images, self.compute_dtype)
-        for slot in range(slots):
-            images = self._run_slot(
-                images,
-                transformation[OP_IDS][:, slot],
-                transformation[LEVELS][:, slot],
-                transformation[MATRICES][:, slot],
-                # The last slot also casts to the output dtype.
-                self.compute_dtype if slot == slots - 1 else None,
-            )
-        return images
+        return self.run_slots(
+            self.working_images(images),
+            transformation[OP_IDS],
+            transformation[LEVELS],
+            transformation[MATRICES],
+            self.compute_dtype,
+        )
 
     # ----------------------------------------------------------------- targets
     def _is_geometric(self, op_ids):
@@ -190,15 +203,18 @@ class PolicyAugmentation(BaseAugmentation):
 
     def transform_segmentation_masks(self, masks, transformation):
         batch_size = tf.shape(masks)[0]
+        rows = tf.range(batch_size)
         for slot in range(transformation[OP_IDS].shape[1]):
             moved = tf.cast(self._is_geometric(transformation[OP_IDS][:, slot]), tf.int32)
-            positions = tf.dynamic_partition(tf.range(batch_size), moved, 2)
+            positions = tf.dynamic_partition(rows, moved, 2)
 
-            def warp(sub_masks, sub_matrices):
-                return resample(sub_masks, sub_matrices, None, "nearest", "constant", 0.0)
+            def warp(source, image_rows, matrices):
+                return resample(
+                    source, matrices, None, "nearest", "constant", 0.0, image_rows=image_rows
+                )
 
             warped = run_on_partition(
-                masks, transformation[MATRICES][:, slot], positions[1], warp, batch_size
+                masks, rows, transformation[MATRICES][:, slot], positions[1], warp, batch_size
             )
             kept = tf.gather(masks, positions[0])
             masks = tf.ensure_shape(tf.dynamic_stitch(positions, [kept, warped]), masks.shape)
@@ -223,6 +239,10 @@ class PolicyAugmentation(BaseAugmentation):
             valid &= keep
             boxes["boxes"] = moved
         return box_ops.drop_boxes(boxes, valid)
+
+
+def _apply_colour(kernel, maximum, value_range, source, rows, levels):
+    return kernel(source, rows, levels, maximum, value_range)
 
 
 def _reorder(pieces, inverse, dtype):

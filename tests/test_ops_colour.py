@@ -263,3 +263,19 @@ def test_sharpness_eight_bit_is_the_float_kernel_rounded():
     # The one-pixel border keeps its values, as PIL's filters do.
     np.testing.assert_array_equal(ours.numpy()[:, 0], images.numpy()[:, 0])
     np.testing.assert_array_equal(ours.numpy()[:, :, -1], images.numpy()[:, :, -1])
+
+
+def test_eight_bit_kernels_read_rows_in_place():
+    # With `rows`, the uint8 kernels give what they give on `images[rows]`.
+    from keras_augment.ops import eight_bit
+
+    images = tf.constant(np.random.default_rng(4).integers(0, 256, (5, 9, 7, 3)), tf.uint8)
+    rows = tf.constant([3, 0, 3], tf.int32)
+    picked = tf.gather(images, rows)
+    for kernel in (eight_bit.equalize, eight_bit.autocontrast):
+        np.testing.assert_array_equal(kernel(images, rows).numpy(), kernel(picked).numpy())
+    factors = tf.constant([0.2, 1.0, 1.8])
+    np.testing.assert_array_equal(
+        filters.sharpness_eight_bit(images, factors, rows).numpy(),
+        filters.sharpness_eight_bit(picked, factors).numpy(),
+    )

@@ -60,19 +60,32 @@ def sharpness_interior(images, factors, value_range, scale=1.0):
     return clip(smoothed + weights * (centre - smoothed), value_range)
 
 
-def with_border(images, interior, value_range=None):
-    """`interior` framed by the one-pixel border of `images` (clipped to
-    `value_range` when given).
+def _frame(images, rows=None):
+    if rows is not None:
+        images = tf.gather(images, rows)
+    return images[:, :1], images[:, -1:], images[:, 1:-1, :1], images[:, 1:-1, -1:]
+
+
+def frame(images, rows=None):
+    """The one-pixel border of `images`: `(top, bottom, left, right)`, the
+    sides without the corners. With `rows`, the border of `images[rows]`,
+    gathered in one compiled step without copying the rest."""
+    return _frame(images) if rows is None else compiled(_frame)(images, rows)
+
+
+def with_border(border, interior, value_range=None):
+    """`interior` framed by `border` (from `frame`), clipped to `value_range`
+    when given.
 
     Meant to run outside XLA: as plain TF ops the concatenations are copies,
     where XLA's CPU concatenation picks an operand per element and made the
     whole sharpness kernel three times slower.
     """
-    def edge(part):
-        return part if value_range is None else clip(part, value_range)
-
-    middle = tf.concat([edge(images[:, 1:-1, :1]), interior, edge(images[:, 1:-1, -1:])], axis=2)
-    return tf.concat([edge(images[:, :1]), middle, edge(images[:, -1:])], axis=1)
+    top, bottom, left, right = (
+        part if value_range is None else clip(part, value_range) for part in border
+    )
+    middle = tf.concat([left, interior, right], axis=2)
+    return tf.concat([top, middle, bottom], axis=1)
 
 
 def _smaller_than_kernel(images):
@@ -93,20 +106,23 @@ def sharpness(images, factors, value_range, scale=1.0):
     if _smaller_than_kernel(images):
         return images
     interior = compiled(sharpness_interior)(images, factors, value_range, scale)
-    return with_border(images, interior, value_range)
+    return with_border(frame(images), interior, value_range)
 
 
-def _sharpness_eight_bit_interior(images, factors):
+def _sharpness_eight_bit_interior(images, factors, rows=None):
+    if rows is not None:
+        images = tf.gather(images, rows)
     interior = sharpness_interior(tf.cast(images, tf.float32), factors, (0.0, 255.0))
     return tf.cast(tf.round(interior), tf.uint8)
 
 
-def sharpness_eight_bit(images, factors):
-    """`sharpness` of uint8 images on the 0..255 range, rounded to uint8."""
+def sharpness_eight_bit(images, factors, rows=None):
+    """`sharpness` of uint8 images (or of `images[rows]`, read in place) on
+    the 0..255 range, rounded to uint8."""
     if _smaller_than_kernel(images):
-        return images
-    interior = compiled(_sharpness_eight_bit_interior)(images, factors)
-    return with_border(images, interior)
+        return images if rows is None else tf.gather(images, rows)
+    interior = compiled(_sharpness_eight_bit_interior)(images, factors, rows)
+    return with_border(frame(images, rows), interior)
 
 
 def jpeg_quality(images, qualities, value_range):

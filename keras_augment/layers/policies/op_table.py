@@ -96,13 +96,15 @@ def _eight_bit(kernel):
 EIGHT_BIT_KERNELS = {name: _eight_bit(kernel) for name, kernel in COLOUR_KERNELS.items()}
 # uint8 kernels that compile their own parts (equalize and autocontrast as
 # lookup tables, much faster on uint8; sharpness frames its compiled interior
-# outside XLA), so a policy calls them as they are; SELF_COMPILED names the
-# float kernels of that kind.
+# outside XLA), so a policy calls them as they are, on `source[rows]` read in
+# place; SELF_COMPILED names the float kernels of that kind.
 SELF_COMPILED_EIGHT_BIT_KERNELS = {
-    "equalize": lambda images, levels, maximum, value_range: eight_bit.equalize(images),
-    "autocontrast": lambda images, levels, maximum, value_range: eight_bit.autocontrast(images),
-    "sharpness": lambda images, levels, maximum, value_range: filters.sharpness_eight_bit(
-        images, 1.0 + levels[:, 0] * maximum
+    "equalize": lambda source, rows, levels, maximum, value_range: eight_bit.equalize(source, rows),
+    "autocontrast": lambda source, rows, levels, maximum, value_range: eight_bit.autocontrast(
+        source, rows
+    ),
+    "sharpness": lambda source, rows, levels, maximum, value_range: filters.sharpness_eight_bit(
+        source, 1.0 + levels[:, 0] * maximum, rows
     ),
 }
 SELF_COMPILED = frozenset({"sharpness", "equalize"})
@@ -125,16 +127,14 @@ def kernel_for(name, eight_bit_images):
     `kernel(source, rows, levels, maximum, value_range)` on the images
     `source[rows]`."""
     if eight_bit_images:
-        kernel = SELF_COMPILED_EIGHT_BIT_KERNELS.get(name)
-        if kernel is None:
-            return _gathering(EIGHT_BIT_KERNELS[name])
-    elif name in SELF_COMPILED:
-        kernel = COLOUR_KERNELS[name]
-    else:
+        if name in SELF_COMPILED_EIGHT_BIT_KERNELS:
+            return SELF_COMPILED_EIGHT_BIT_KERNELS[name]
+        return _gathering(EIGHT_BIT_KERNELS[name])
+    if name not in SELF_COMPILED:
         return _gathering(COLOUR_KERNELS[name])
+    kernel = COLOUR_KERNELS[name]
 
     def gather_then_apply(source, rows, levels, maximum, value_range):
-        # Self-compiled kernels read their images more than once.
         return kernel(tf.gather(source, rows), levels, maximum, value_range)
 
     return gather_then_apply

@@ -221,7 +221,7 @@ def test_zero_ops_matches_keras():
 
 
 def test_partition_buckets_are_few_and_waste_at_most_a_quarter():
-    from keras_augment.layers.policies.policy_base import bucket_size
+    from keras_augment.layers.policies.partitions import bucket_size
 
     sizes = [int(bucket_size(tf.constant(count), tf.constant(64))) for count in range(1, 65)]
     assert sizes[:8] == list(range(1, 9))
@@ -229,3 +229,36 @@ def test_partition_buckets_are_few_and_waste_at_most_a_quarter():
     assert all(size - count < max(count // 4, 1) for count, size in zip(range(1, 65), sizes))
     assert len(set(sizes)) == 20
     assert int(bucket_size(tf.constant(100), tf.constant(64))) == 64
+
+
+@pytest.mark.parametrize("eager", [True, False])
+def test_run_partitions_runs_each_kernel_on_its_images_only(eager):
+    from keras_augment.layers.policies.partitions import run_partitions
+
+    # source holds the batch in another order: image b is source[rows[b]].
+    batch = np.arange(7, dtype=np.float32)[:, None, None, None] * np.ones([7, 2, 2, 1], np.float32)
+    rows = np.array([6, 0, 5, 1, 4, 2, 3], np.int32)
+    source = np.zeros_like(batch)
+    source[rows] = batch
+    partitions = tf.constant([2, 0, 2, 2, 0, 3, 2], tf.int32)
+    seen = {}
+
+    def kernel(offset):
+        def apply(images, image_rows, positions):
+            seen[offset] = positions  # batch positions of the images it got
+            return tf.gather(images, image_rows) + offset
+
+        return apply
+
+    def run(source):
+        kernels = {0: kernel(100.0), 2: kernel(200.0), 3: kernel(300.0)}
+        return run_partitions(source, tf.constant(rows), partitions, kernels, 4)
+
+    pieces, destination = run(tf.constant(source)) if eager else tf.function(run)(source)
+    result = tf.gather(pieces, destination).numpy()[:, 0, 0, 0]
+    offsets = np.array([200, 100, 200, 200, 100, 300, 200])
+    np.testing.assert_array_equal(result, np.arange(7) + offsets)
+    if eager:  # the kernels saw their own positions, padded by repeating the last
+        np.testing.assert_array_equal(seen[100.0].numpy(), [1, 4])
+        np.testing.assert_array_equal(seen[300.0].numpy(), [5])
+        np.testing.assert_array_equal(seen[200.0].numpy(), [0, 2, 3, 6])

@@ -28,6 +28,7 @@ import tensorflow as tf
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.geometric_base import check_choice
 from keras_augment.layers.policies import op_table
+from keras_augment.layers.policies.partitions import run_partitions
 from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import keypoints as keypoint_ops
 from keras_augment.ops.compiled import compiled
@@ -53,30 +54,6 @@ def _slot_matrices(op_ids, levels, height, width, table):
 
 
 _compiled_slot_matrices = compiled(_slot_matrices)
-
-
-def bucket_size(count, batch_size):
-    """`count` rounded up to a bucket: exact up to 8, then a multiple of
-    2 ** (octave - 2) where 2 ** octave < count <= 2 ** (octave + 1); at
-    most `batch_size`."""
-    powers = tf.constant([2**k for k in range(31)], tf.int32)
-    octave = tf.reduce_sum(tf.cast(powers <= count - 1, tf.int32)) - 1
-    step = tf.bitwise.left_shift(1, tf.maximum(octave - 2, 0))
-    return tf.minimum((count + step - 1) // step * step, batch_size)
-
-
-def run_on_partition(source, rows, extra, positions, function, batch_size):
-    """`function(source, rows[positions], extra[positions])`: the kernel reads
-    the images `source[rows[positions]]` itself, so no copy of them is
-    made. Partitions are padded to a bucket size (by repeating the last
-    image). An empty partition runs the kernel on an empty batch, which
-    costs nothing and needs no `tf.cond`."""
-    count = tf.shape(positions)[0]
-    if tf.executing_eagerly() and int(count) == 0:
-        return source[:0]  # eager calls need not trace kernels for size 0
-    padded = tf.gather(positions, tf.minimum(tf.range(bucket_size(count, batch_size)), count - 1))
-    output = function(source, tf.gather(rows, padded), tf.gather(extra, padded))
-    return tf.cast(output[:count], source.dtype)
 
 
 class PolicyAugmentation(BaseAugmentation):
@@ -125,29 +102,26 @@ class PolicyAugmentation(BaseAugmentation):
     def _run_slot(self, source, rows, op_ids, levels, matrices):
         """One slot on the images `source[rows]` (in batch order). Returns
         the slot's pieces concatenated and, for each image, its row in them."""
-        batch_size = tf.shape(rows)[0]
-        partitions = tf.gather(self._partition_of_op, op_ids)
-        positions = tf.dynamic_partition(tf.range(batch_size), partitions, len(self.table) + 1)
-        pieces = []
-        for index, batch_positions in enumerate(positions):
-            if index == self._geometric_partition:
-                kernel, extra = self._warp, matrices
-            else:
-                name, maximum = self.table[index]
-                if name not in op_table.COLOUR_KERNELS:
-                    # identity, or a geometric op (whose own partition is empty)
-                    pieces.append(tf.gather(source, tf.gather(rows, batch_positions)))
-                    continue
-                kernel = functools.partial(
-                    _apply_colour,
-                    op_table.kernel_for(name, source.dtype == tf.uint8),
-                    maximum,
-                    self._value_range(),
+        kernels = {}
+        for index, (name, maximum) in enumerate(self.table):
+            if name in op_table.GEOMETRIC:
+                continue  # all of them are in the geometric partition
+            if name in op_table.COLOUR_KERNELS:
+                colour_kernel = op_table.kernel_for(name, source.dtype == tf.uint8)
+                kernels[index] = functools.partial(
+                    _apply_colour, colour_kernel, maximum, self._value_range(), levels
                 )
-                extra = levels
-            pieces.append(run_on_partition(source, rows, extra, batch_positions, kernel, batch_size))
-        # The next slot (or the final reorder) reads the pieces where they are.
-        return tf.concat(pieces, 0), tf.math.invert_permutation(tf.concat(positions, 0))
+            else:  # identity
+                kernels[index] = _copy_rows
+        if any(name in op_table.GEOMETRIC for name, _ in self.table):
+            kernels[self._geometric_partition] = functools.partial(self._warp, matrices)
+        return run_partitions(
+            source,
+            rows,
+            tf.gather(self._partition_of_op, op_ids),
+            kernels,
+            len(self.table) + 1,
+        )
 
     def run_slots(self, images, op_ids, levels, matrices, output_dtype):
         """Run the slots `op_ids [B, S]` one after another on `images` and
@@ -163,10 +137,10 @@ class PolicyAugmentation(BaseAugmentation):
         output = compiled(_reorder)(source, rows, tf.as_dtype(output_dtype))
         return tf.ensure_shape(output, images.shape)
 
-    def _warp(self, source, rows, matrices):
+    def _warp(self, matrices, source, rows, positions):
         return resample(
             source,
-            matrices,
+            tf.gather(matrices, positions),
             None,
             self.interpolation,
             self.fill_mode,
@@ -202,23 +176,15 @@ class PolicyAugmentation(BaseAugmentation):
         return tf.equal(tf.gather(self._partition_of_op, op_ids), self._geometric_partition)
 
     def transform_segmentation_masks(self, masks, transformation):
-        batch_size = tf.shape(masks)[0]
-        rows = tf.range(batch_size)
+        source, rows = masks, tf.range(tf.shape(masks)[0])
         for slot in range(transformation[OP_IDS].shape[1]):
             moved = tf.cast(self._is_geometric(transformation[OP_IDS][:, slot]), tf.int32)
-            positions = tf.dynamic_partition(rows, moved, 2)
-
-            def warp(source, image_rows, matrices):
-                return resample(
-                    source, matrices, None, "nearest", "constant", 0.0, image_rows=image_rows
-                )
-
-            warped = run_on_partition(
-                masks, rows, transformation[MATRICES][:, slot], positions[1], warp, batch_size
-            )
-            kept = tf.gather(masks, positions[0])
-            masks = tf.ensure_shape(tf.dynamic_stitch(positions, [kept, warped]), masks.shape)
-        return masks
+            kernels = {
+                0: _copy_rows,
+                1: functools.partial(_warp_masks, transformation[MATRICES][:, slot]),
+            }
+            source, rows = run_partitions(source, rows, moved, kernels, 2)
+        return tf.ensure_shape(compiled(_reorder)(source, rows, masks.dtype), masks.shape)
 
     def transform_keypoints(self, keypoints, transformation, images_shape):
         for slot in range(transformation[OP_IDS].shape[1]):
@@ -241,8 +207,18 @@ class PolicyAugmentation(BaseAugmentation):
         return box_ops.drop_boxes(boxes, valid)
 
 
-def _apply_colour(kernel, maximum, value_range, source, rows, levels):
-    return kernel(source, rows, levels, maximum, value_range)
+def _apply_colour(kernel, maximum, value_range, levels, source, rows, positions):
+    return kernel(source, rows, tf.gather(levels, positions), maximum, value_range)
+
+
+def _copy_rows(source, rows, positions):
+    return tf.gather(source, rows)
+
+
+def _warp_masks(matrices, source, rows, positions):
+    return resample(
+        source, tf.gather(matrices, positions), None, "nearest", "constant", 0.0, image_rows=rows
+    )
 
 
 def _reorder(pieces, inverse, dtype):

@@ -3,10 +3,10 @@
 A policy draws, for every image and every op slot, an op index into its op
 table and a `[2]` vector of signed levels. Each slot then runs as follows:
 
-- the batch positions are split by op with `tf.dynamic_partition`, and
-  each kernel reads only the images that drew it (no op is computed for
-  the others), in place: the row gather fuses into its compiled first
-  pass, so no copy of the images is made;
+- the batch is split by op (`partitions.run_partitions`), and each kernel
+  reads only the images that drew it (no op is computed for the others),
+  in place: the row gather fuses into its compiled first pass, so no copy
+  of the images is made;
 - all geometric ops of the slot form one partition, warped once by the
   shared resampler with each image's own matrix;
 - the slot's pieces are concatenated, and the next slot reads its images

@@ -23,7 +23,7 @@ _COMMON_ARGUMENTS = """        interpolation: `"bilinear"` or `"nearest"`.
 
     Output shape:
         Same as the input, in the layer's compute dtype.
-""".rstrip("\n")
+"""
 
 
 class _Distortion(WarpAugmentation):

@@ -22,6 +22,7 @@ class RandomGain(WaveformAugmentation):
 
     Output shape:
         Same as the input, in the compute dtype.
+
     Example:
 
     >>> layer = keras_augment.layers.RandomGain(-6.0, 6.0)
@@ -60,6 +61,7 @@ class RandomNoise(WaveformAugmentation):
 
     Output shape:
         Same as the input, in the compute dtype.
+
     Example:
 
     >>> layer = keras_augment.layers.RandomNoise(10.0, 30.0)
@@ -101,6 +103,7 @@ class RandomTimeShift(WaveformAugmentation):
 
     Output shape:
         Same as the input, in the compute dtype.
+
     Example:
 
     >>> layer = keras_augment.layers.RandomTimeShift(0.1)
@@ -141,6 +144,7 @@ class RandomSpeed(WaveformAugmentation):
 
     Output shape:
         Same as the input, in the compute dtype.
+
     Example:
 
     >>> layer = keras_augment.layers.RandomSpeed(0.9, 1.1)

@@ -11,12 +11,13 @@ batch) or `"numpy"` (a NumPy function of a uint8 batch), or raises
 `Unavailable(reason)`. Add rows by adding builders.
 
     python benchmarks/throughput.py                 # every pipeline and library
-    python benchmarks/throughput.py --only G --batches 40 --rounds 3
+    python benchmarks/throughput.py --only G --rounds 3
     python benchmarks/throughput.py --only G:keras_augment,keras
 
 Rows are measured in turn, `--rounds` times, and each row reports its best
 round, so a burst of load from other processes hits one round of one row
-rather than the ratio.
+rather than the ratio. Each round times a row for at least `--seconds` and
+at least `--batches` batches, after its first batches (see `measure`).
 """
 
 import argparse
@@ -151,9 +152,10 @@ policy_rows.register(PIPELINES, cast_floor, Unavailable)
 
 
 # ----------------------------------------------------------------- runner
-def make_dataset(kind, function, batches):
+def make_dataset(kind, function):
+    """An endless `tf.data` pipeline of `function` over one fixed batch."""
     images = np.random.default_rng(0).integers(0, 256, (BATCH_SIZE, *IMAGE_SHAPE), np.uint8)
-    dataset = tf.data.Dataset.from_tensors(images).repeat(batches)
+    dataset = tf.data.Dataset.from_tensors(images).repeat()
     if kind == "numpy":
         def mapped(batch):
             out = tf.numpy_function(function, [batch], tf.float32)
@@ -163,19 +165,32 @@ def make_dataset(kind, function, batches):
     return dataset.map(mapped, num_parallel_calls=tf.data.AUTOTUNE).prefetch(tf.data.AUTOTUNE)
 
 
-def measure(dataset, warmup=2):
+def measure(dataset, batches, warmup=2, seconds=0.0):
     """Steady-state images/s and images per CPU-second of iterating `dataset`.
 
-    The dataset is built (and its map function traced) once per row, so
-    tracing and XLA compilation stay out of the timed loop.
+    A new iterator starts with little parallelism and AUTOTUNE raises it over
+    the first batches, so the first `warmup` batches (and the first
+    `seconds / 4`) are not timed; then at least `batches` batches and at
+    least `seconds` seconds are. Timing by duration as well as by count
+    gives fast and slow rows the same time to settle: with 40 batches a
+    row of ~25 ms per batch was timed mostly while AUTOTUNE was still
+    ramping up. The dataset is built (and its map function traced) once
+    per row, so tracing and XLA compilation stay out of the timed loop.
     """
-    for _ in dataset.take(warmup):
-        pass
+    iterator = iter(dataset)
+    start = time.perf_counter()
+    done = 0
+    while done < warmup or time.perf_counter() - start < seconds / 4:
+        next(iterator)
+        done += 1
     start, cpu_start = time.perf_counter(), time.process_time()
-    count = 0
-    for batch in dataset:
-        count += int(batch.shape[0])
-    return count / (time.perf_counter() - start), count / (time.process_time() - cpu_start)
+    count = done = 0
+    while done < batches or time.perf_counter() - start < seconds:
+        count += int(next(iterator).shape[0])
+        done += 1
+    wall, cpu = time.perf_counter() - start, time.process_time() - cpu_start
+    del iterator  # stops the pipeline's background work before the next row
+    return count / wall, count / cpu
 
 
 def parse_only(only):
@@ -193,8 +208,11 @@ def parse_only(only):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    # 40 batches: tf.data's AUTOTUNE needs a few dozen to settle its parallelism.
-    parser.add_argument("--batches", type=int, default=40, help="timed batches per row")
+    # Timed by count and duration: AUTOTUNE needs a while to settle its parallelism.
+    parser.add_argument("--batches", type=int, default=40, help="least timed batches per row")
+    parser.add_argument(
+        "--seconds", type=float, default=6.0, help="least timed seconds per row and round"
+    )
     parser.add_argument("--only", default="", help="e.g. G or G:keras_augment,keras")
     parser.add_argument("--rounds", type=int, default=2, help="interleaved rounds; best is kept")
     args = parser.parse_args(argv)
@@ -210,11 +228,11 @@ def main(argv=None):
                 continue
             # Keras core is ~20x slower: fewer batches keep the run short.
             batches = args.batches if library != "keras" else max(2, args.batches // 5)
-            datasets[library] = make_dataset(kind, function, batches)
+            datasets[library] = (make_dataset(kind, function), batches)
         rates = {library: [] for library in datasets}
         for round_index in range(args.rounds):
-            for library, dataset in datasets.items():
-                rate, per_cpu = measure(dataset)
+            for library, (dataset, batches) in datasets.items():
+                rate, per_cpu = measure(dataset, batches, seconds=args.seconds)
                 rates[library].append((rate, per_cpu))
                 print(
                     f"  round {round_index + 1} {library:16s} {rate:10.1f} images/s "

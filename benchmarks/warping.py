@@ -121,8 +121,8 @@ def main(argv=None):
                 # Keras's elastic loops over images and channels: few batches.
                 slow = library == "keras" and name == "elastic"
                 batches = max(2, args.batches // 4) if slow else args.batches
-                dataset = make_dataset(kind, function, batches)
-                rates[library] = measure(dataset, warmup=1 if slow else 3)
+                dataset = make_dataset(kind, function)
+                rates[library] = measure(dataset, batches, warmup=1 if slow else 3)
                 wall, cpu = rates[library]
                 print(f"  {library:16s} {wall:10.1f} images/s {cpu:10.1f} images/CPU-s", flush=True)
             except Unavailable as reason:

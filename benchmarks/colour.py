@@ -25,6 +25,7 @@ from keras_augment import layers  # noqa: E402
 
 # (name, constructor kwargs shared by both implementations, has a Keras twin)
 ROWS = [
+    ("RandomContrast", {"factor": 0.2}, True),
     ("RandomSaturation", {"factor": (0.2, 0.8)}, True),
     ("RandomHue", {"factor": 0.5}, True),
     (

@@ -72,6 +72,25 @@ def test_append_adds_synthetic_twins_with_their_labels_in_tf_data(conditional_mo
         np.testing.assert_array_equal(served["images"], eager["images"])
 
 
+def test_a_pipeline_draws_for_the_appended_samples_too(conditional_model):
+    # Layers after an appending GenerativeAugment see the grown batch: their
+    # per-sample draws are made for it, and the same call seed repeats them.
+    pipeline = layers.Pipeline(
+        [
+            layers.RandomFlip("horizontal"),
+            layers.GenerativeAugment(conditional_model, rate=0.5, mode="append"),
+            layers.RandomBrightness(0.3, value_range=VALUE_RANGE),
+        ]
+    )
+    data = batch(16)
+    first = pipeline(data, seed=7)
+    assert first["images"].shape[0] > 16 and first["labels"].shape[0] == first["images"].shape[0]
+    np.testing.assert_array_equal(pipeline(data, seed=7)["images"], first["images"])
+    dataset = tf.data.Dataset.from_tensors(data).map(lambda b: pipeline(b, seed=7))
+    for served in dataset:
+        np.testing.assert_allclose(served["images"], first["images"], rtol=1e-6, atol=1e-5)
+
+
 def test_unconditional_uniform_soft_labels():
     gan = models.GAN((8, 8, 1), latent_dim=4, width=8, value_range=VALUE_RANGE, seed=0)
     layer = layers.GenerativeAugment(gan, rate=0.5, unconditional_labels="uniform")

@@ -78,6 +78,8 @@ class GenerativeAugment(BaseAugmentation):
             raise ValueError(f"{self._owner}: `rate` must be in [0, 1]; received rate={rate!r}.")
         if mode not in MODES:
             raise ValueError(f"{self._owner}: `mode` must be one of {MODES}; received mode={mode!r}.")
+        # Appending changes the batch size by a random count (read by Pipeline).
+        self.adds_samples = mode == "append"
         if unconditional_labels not in UNCONDITIONAL_LABELS:
             raise ValueError(
                 f"{self._owner}: `unconditional_labels` must be one of "

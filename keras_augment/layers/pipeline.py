@@ -15,6 +15,8 @@ from keras_augment.layers.geometric_base import MATRIX, compose_matrices, warp_b
 from keras_augment.layers.sampling import RandomSampler
 from keras_augment.layers.warping import DISPLACEMENTS
 
+DEFERRED_SEED = "deferred_seed"
+
 
 def is_fusable(layer):
     return getattr(layer, "fusable", False)
@@ -134,11 +136,33 @@ class Pipeline(BaseAugmentation):
 
     def sample_parameters(self, sampler, images_shape):
         parameters = []
+        batch_size_known = True
         for layer in self.layers:
-            layer_sampler = RandomSampler(sampler.next_seed())
-            parameters.append(layer.sample_parameters(layer_sampler, images_shape))
-            images_shape = output_images_shape(layer, images_shape)
+            seed = sampler.next_seed()
+            if batch_size_known:
+                parameters.append(layer.sample_parameters(RandomSampler(seed), images_shape))
+                images_shape = output_images_shape(layer, images_shape)
+            else:
+                # After a layer that adds samples (GenerativeAugment with
+                # mode="append") the batch size is only known once it has
+                # run: keep the seed and draw then.
+                parameters.append({DEFERRED_SEED: seed})
+            batch_size_known = batch_size_known and not getattr(layer, "adds_samples", False)
         return parameters
+
+    def _resolve(self, batch, group, transformation):
+        """`transformation` with the deferred draws of `group` made for `batch`."""
+        if not any(DEFERRED_SEED in transformation[index] for index in group):
+            return transformation
+        transformation = list(transformation)
+        images_shape = tf.shape(batch[IMAGES])
+        for index in group:
+            layer = self.layers[index]
+            if DEFERRED_SEED in transformation[index]:
+                sampler = RandomSampler(transformation[index][DEFERRED_SEED])
+                transformation[index] = layer.sample_parameters(sampler, images_shape)
+            images_shape = output_images_shape(layer, images_shape)
+        return transformation
 
     def output_images_shape(self, images_shape):
         for layer in self.layers:
@@ -147,6 +171,7 @@ class Pipeline(BaseAugmentation):
 
     def _transform_batch(self, batch, transformation):
         for group in self._groups:
+            transformation = self._resolve(batch, group, transformation)
             if len(group) == 1:
                 index = group[0]
                 layer = self.layers[index]

@@ -222,8 +222,28 @@ def test_mosaic_relative_boxes_use_the_output_size():
     np.testing.assert_allclose(quadrants[:, 2], [0.5, 0.5, 1, 1])
 
 
+def test_mosaic_keypoints_land_on_their_image_or_are_hidden():
+    images, _, values = _constant_batch(4, 8, 8)
+    # A grid of points on pixel centres; the last column names the image.
+    grid = np.stack(np.meshgrid(np.arange(8) + 0.5, np.arange(8) + 0.5), -1).reshape(-1, 2)
+    keypoints = np.stack(
+        [np.concatenate([grid, np.ones([64, 1]), np.full([64, 1], i)], -1) for i in range(4)]
+    ).astype("float32")
+    layer = layers.Mosaic(output_size=(12, 12), fill_value=-1)
+    out = layer({"images": images, "keypoints": keypoints}, seed=6)
+    pixels, moved = np.asarray(out["images"])[..., 0], np.asarray(out["keypoints"])
+    assert moved.shape == (4, 4 * 64, 4)
+    for sample in range(4):
+        shown = moved[sample][moved[sample, :, 2] == 1]
+        x, y = shown[:, 0].astype(int), shown[:, 1].astype(int)
+        np.testing.assert_array_equal(pixels[sample, y, x], values[shown[:, 3].astype(int)])
+        # Every output pixel shows one visible point of its image, once.
+        assert len(shown) == (pixels[sample] != -1).sum()
+        assert len(set(zip(x, y))) == len(shown)
+
+
 def test_mosaic_rejects_keypoints_and_bad_arguments():
-    with pytest.raises(ValueError, match="Mosaic.*keypoints"):
+    with pytest.raises(ValueError, match="Mosaic.*keypoints need a visibility column"):
         layers.Mosaic()({"images": np.zeros((2, 8, 8, 3)), "keypoints": np.zeros((2, 1, 2))})
     with pytest.raises(ValueError, match="Mosaic.*output_size"):
         layers.Mosaic(output_size=(0, 8))

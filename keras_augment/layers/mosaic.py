@@ -54,8 +54,10 @@ class Mosaic(MixingAugmentation):
     tiled with the pixels (0 where uncovered). Boxes (`bounding_box_format`
     required) of all four images are moved and clipped to the part of their
     image that is visible; boxes with less than `min_visibility` of their area
-    visible become padding (class -1). The box axis grows fourfold.
-    Keypoints are not supported.
+    visible become padding (class -1). The box axis grows fourfold. Keypoints
+    (with a visibility column: x, y, visibility, ...) of all four images move
+    the same way, and those outside the visible part of their image get
+    visibility 0; the keypoint axis grows fourfold too.
 
     Args:
         output_size: `(height, width)` of the output, or None for the input size.
@@ -70,7 +72,7 @@ class Mosaic(MixingAugmentation):
 
     Input shape:
         `(B, H, W, C)` or `(H, W, C)`, or a dict with `images` and optionally
-        `labels`, `segmentation_masks` and `bounding_boxes`.
+        `labels`, `segmentation_masks`, `bounding_boxes` and `keypoints`.
 
     Output shape:
         `(B, height, width, C)` with the `output_size`, in the compute dtype.
@@ -160,7 +162,28 @@ class Mosaic(MixingAugmentation):
         return self._tile(masks, transformation, 0)
 
     def transform_keypoints(self, keypoints, transformation, images_shape):
-        return self._unsupported(KEYPOINTS)
+        if keypoints.shape[-1] is not None and keypoints.shape[-1] < 3:
+            raise ValueError(
+                f"{self._owner}: {KEYPOINTS} need a visibility column (x, y, visibility, "
+                f"...), to flag the points hidden under another image; received "
+                f"{KEYPOINTS} of shape {keypoints.shape}."
+            )
+        dtype = keypoints.dtype
+        offsets = tf.cast(transformation["offsets"], dtype)  # [B, 4, (dy, dx)]
+        visible = tf.cast(transformation["visible_regions"], dtype)  # [B, 4, yxyx]
+        parts = []
+        for quadrant in range(4):
+            part = tf.gather(keypoints, transformation["sources"][:, quadrant])
+            x = part[..., 0] - offsets[:, quadrant, 1:2]
+            y = part[..., 1] - offsets[:, quadrant, 0:1]
+            y0, x0, y1, x1 = (v[:, None] for v in tf.unstack(visible[:, quadrant], 4, -1))
+            shown = tf.cast((x >= x0) & (x < x1) & (y >= y0) & (y < y1), dtype)
+            parts.append(
+                tf.concat(
+                    [tf.stack([x, y, part[..., 2] * shown], -1), part[..., 3:]], axis=-1
+                )
+            )
+        return tf.concat(parts, axis=1)
 
     def mix_bounding_boxes(self, bounding_boxes, transformation, images_shape):
         dtype = bounding_boxes["boxes"].dtype

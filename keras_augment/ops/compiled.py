@@ -56,3 +56,27 @@ def compiled(kernel):
         return _function_for(kernel)(*args, **kwargs)
 
     return call
+
+
+def compiled_with_size(kernel):
+    """`kernel(*tensors, height, width)` compiled with XLA, for kernels whose
+    shapes follow an image size that may be a tensor.
+
+    The height and width (ints or int tensors) reach the kernel as the
+    lengths of two vectors, so XLA sees them as compile-time constants and
+    one program serves each size. The other arguments are converted to
+    tensors. Use it as a decorator.
+    """
+
+    def body(tensors, rows, columns):
+        return kernel(*tensors, tf.shape(rows)[0], tf.shape(columns)[0])
+
+    @functools.wraps(kernel)
+    def call(*args):
+        *tensors, height, width = args
+        rows = tf.zeros(tf.reshape(height, [1]))
+        columns = tf.zeros(tf.reshape(width, [1]))
+        tensors = tuple(tf.convert_to_tensor(t) for t in tensors)
+        return _function_for(body)(tensors, rows, columns)
+
+    return call

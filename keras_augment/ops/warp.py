@@ -11,46 +11,22 @@ import functools
 
 import tensorflow as tf
 
-from keras_augment.ops.compiled import xla_available
+from keras_augment.ops.compiled import compiled, compiled_with_size
 from keras_augment.ops.resample import resample
 
 # Fixed-point steps when inverting a warp; each gains about a digit on smooth fields.
 FIXED_POINT_ITERATIONS = 10
 
 
-def _xla_kernel(with_size):
-    """Run the decorated function as one XLA kernel (plain TF where XLA is missing).
+def _compiled_on_tensors(kernel):
+    """`kernel` compiled (see `ops.compiled`), every argument a tensor."""
+    run = compiled(kernel)
 
-    Compiled, it gives the same bits in eager mode, in a `tf.function`, in
-    `tf.data` and in a SavedModel, which op-by-op float maths does not. With
-    `with_size`, its last two arguments are the image height and width: they
-    reach the kernel as the lengths of two vectors, so XLA sees them as
-    compile-time constants.
-    """
+    @functools.wraps(kernel)
+    def call(*args):
+        return run(*(tf.convert_to_tensor(arg) for arg in args))
 
-    def decorate(function):
-        compiled = {}
-
-        def body(tensors, rows, cols):
-            if with_size:
-                return function(*tensors, tf.shape(rows)[0], tf.shape(cols)[0])
-            return function(*tensors)
-
-        @functools.wraps(function)
-        def wrapper(*args):
-            jit = xla_available()
-            if jit not in compiled:
-                compiled[jit] = tf.function(body, jit_compile=jit)
-            if with_size:
-                *tensors, height, width = args
-                rows, cols = tf.zeros(tf.reshape(height, [1])), tf.zeros(tf.reshape(width, [1]))
-            else:
-                tensors, rows, cols = args, tf.zeros([0]), tf.zeros([0])
-            return compiled[jit](tuple(tf.convert_to_tensor(t) for t in tensors), rows, cols)
-
-        return wrapper
-
-    return decorate
+    return call
 
 
 def _pixel_centres(size):
@@ -126,7 +102,7 @@ def in_range(units, bounds):
     return bounds[0] + tf.cast(units, tf.float32) * (bounds[1] - bounds[0])
 
 
-@_xla_kernel(with_size=True)
+@compiled_with_size
 def elastic_field(noise, strength_units, scale_bounds, applied, stride, height, width):
     """Keras's elastic field on a coarse grid, per-sample strength `s`.
 
@@ -186,7 +162,7 @@ def piecewise_linear_axis(steps, size):
     return (low + fraction * (high - low)) * cell_size
 
 
-@_xla_kernel(with_size=True)
+@compiled_with_size
 def grid_field(units_x, units_y, limits, height, width):
     """Separable grid-distortion field (see `piecewise_linear_axis`).
 
@@ -207,7 +183,7 @@ def grid_field(units_x, units_y, limits, height, width):
     )
 
 
-@_xla_kernel(with_size=True)
+@compiled_with_size
 def optical_field(units, limits, height, width):
     """Radial lens distortion `[B, H, W, 2]` with `k1 = k2 = k` per sample.
 
@@ -233,7 +209,7 @@ def _thin_plate_kernel(squared_distance):
     return tf.where(squared_distance > 0, squared_distance * tf.math.log(safe), 0.0)
 
 
-@_xla_kernel(with_size=False)
+@_compiled_on_tensors
 def jitter_points(points, normals, strength_units, scale_range):
     """`points + normals * s / 10` with `s` per sample in `scale_range`.
 
@@ -247,7 +223,7 @@ def jitter_points(points, normals, strength_units, scale_range):
     return tf.cast(points, tf.float32) + tf.cast(normals, tf.float32) * strength[:, None, None]
 
 
-@_xla_kernel(with_size=True)
+@compiled_with_size
 def thin_plate_field(source_points, target_points, height, width):
     """Thin-plate spline field `[B, H, W, 2]` taking each source to its target.
 
@@ -305,7 +281,7 @@ def warp_fields(fields, displacements):
     return resample(fields, identity, None, "bilinear", "nearest", 0.0, displacements=displacements)
 
 
-@_xla_kernel(with_size=False)
+@_compiled_on_tensors
 def invert_field(displacements):
     """The field `e` that undoes a warp by `d`: `e(p) = -d(p + e(p))`.
 
@@ -338,7 +314,7 @@ def sample_field_at_points(displacements, points):
     return result
 
 
-@_xla_kernel(with_size=False)
+@_compiled_on_tensors
 def forward_points(points, displacements):
     """Output positions `p` of input points `q`: solves `p + d(p) = q`.
 

@@ -139,13 +139,14 @@ def _bilinear(images, x_in, y_in, fill_mode, fill_value, image_rows=None):
 def _resample(
     images,
     matrices,
-    output_size,
-    interpolation,
-    fill_mode,
     fill_value,
+    output_size,
     output_dtype,
     displacements=None,
     image_rows=None,
+    *,
+    interpolation,
+    fill_mode,
 ):
     shape = tf.shape(images)
     height, width = shape[1], shape[2]
@@ -168,21 +169,7 @@ def _resample(
 @functools.lru_cache(maxsize=None)
 def _compiled(interpolation, fill_mode, jit_compile):
     # output_size is a Python value: XLA needs static output shapes.
-    def kernel(
-        images, matrices, fill_value, output_size, output_dtype, displacements=None, image_rows=None
-    ):
-        return _resample(
-            images,
-            matrices,
-            output_size,
-            interpolation,
-            fill_mode,
-            fill_value,
-            output_dtype,
-            displacements,
-            image_rows,
-        )
-
+    kernel = functools.partial(_resample, interpolation=interpolation, fill_mode=fill_mode)
     return tf.function(kernel, jit_compile=jit_compile, reduce_retracing=False)
 
 

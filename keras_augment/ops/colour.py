@@ -20,6 +20,12 @@ def per_sample(values, images):
     return tf.reshape(tf.cast(values, images.dtype), [-1, 1, 1, 1])
 
 
+def rows_of(images, rows=None):
+    """`images[rows]`, or `images` when `rows` is None. Inside a compiled
+    kernel the gather fuses into the first pass that reads it."""
+    return images if rows is None else tf.gather(images, rows)
+
+
 def to_unit_scale(images, value_range, scale=255.0):
     """Map `value_range` linearly onto `(0, scale)`."""
     low, high = value_range

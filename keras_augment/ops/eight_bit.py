@@ -16,13 +16,9 @@ from keras_augment.ops import colour
 from keras_augment.ops.compiled import compiled
 
 
-def _rows_of(images, rows):
-    return images if rows is None else tf.gather(images, rows)
-
-
 def _flat_indices(images, rows=None):
     """uint8 pixels `[B, H, W, C]` as indices into `[B * C * 256]` tables."""
-    images = _rows_of(images, rows)
+    images = colour.rows_of(images, rows)
     shape = tf.shape(images)
     offsets = tf.range(shape[0])[:, None, None, None] * shape[3] + tf.range(shape[3])
     return tf.cast(images, tf.int32) + offsets * 256
@@ -50,7 +46,7 @@ def equalize(images, rows=None):
 
 
 def _autocontrast_tables(images, rows=None):
-    images = _rows_of(images, rows)
+    images = colour.rows_of(images, rows)
     levels = tf.range(256, dtype=tf.float32)
     low = tf.cast(colour.spatial_reduce(tf.reduce_min, images), tf.float32)[:, 0, 0, :, None]
     high = tf.cast(colour.spatial_reduce(tf.reduce_max, images), tf.float32)[:, 0, 0, :, None]

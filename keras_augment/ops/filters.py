@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from keras_augment.ops.colour import clip, from_unit_scale, to_unit_scale
+from keras_augment.ops.colour import clip, from_unit_scale, rows_of, to_unit_scale
 from keras_augment.ops.compiled import compiled
 
 
@@ -61,8 +61,7 @@ def sharpness_interior(images, factors, value_range, scale=1.0):
 
 
 def _frame(images, rows=None):
-    if rows is not None:
-        images = tf.gather(images, rows)
+    images = rows_of(images, rows)
     return images[:, :1], images[:, -1:], images[:, 1:-1, :1], images[:, 1:-1, -1:]
 
 
@@ -110,8 +109,7 @@ def sharpness(images, factors, value_range, scale=1.0):
 
 
 def _sharpness_eight_bit_interior(images, factors, rows=None):
-    if rows is not None:
-        images = tf.gather(images, rows)
+    images = rows_of(images, rows)
     interior = sharpness_interior(tf.cast(images, tf.float32), factors, (0.0, 255.0))
     return tf.cast(tf.round(interior), tf.uint8)
 
@@ -120,7 +118,7 @@ def sharpness_eight_bit(images, factors, rows=None):
     """`sharpness` of uint8 images (or of `images[rows]`, read in place) on
     the 0..255 range, rounded to uint8."""
     if _smaller_than_kernel(images):
-        return images if rows is None else tf.gather(images, rows)
+        return rows_of(images, rows)
     interior = compiled(_sharpness_eight_bit_interior)(images, factors, rows)
     return with_border(frame(images, rows), interior)
 

@@ -110,15 +110,20 @@ SELF_COMPILED_EIGHT_BIT_KERNELS = {
 SELF_COMPILED = frozenset({"sharpness", "equalize"})
 
 
-@functools.lru_cache(maxsize=None)
-def _gathering(kernel):
-    """`kernel` reading its images as rows of a larger batch; compiled, so
-    the gather fuses into the kernel's first pass instead of making a copy."""
+def _reading_rows(kernel):
+    """`kernel` called on the images `source[rows]`."""
 
     def apply(source, rows, levels, maximum, value_range):
-        return kernel(tf.gather(source, rows), levels, maximum, value_range)
+        return kernel(colour.rows_of(source, rows), levels, maximum, value_range)
 
-    return compiled(apply)
+    return apply
+
+
+@functools.lru_cache(maxsize=None)
+def _compiled_reading_rows(kernel):
+    # Compiled, the gather fuses into the kernel's first pass instead of
+    # making a copy of the rows.
+    return compiled(_reading_rows(kernel))
 
 
 def kernel_for(name, eight_bit_images):
@@ -129,15 +134,10 @@ def kernel_for(name, eight_bit_images):
     if eight_bit_images:
         if name in SELF_COMPILED_EIGHT_BIT_KERNELS:
             return SELF_COMPILED_EIGHT_BIT_KERNELS[name]
-        return _gathering(EIGHT_BIT_KERNELS[name])
-    if name not in SELF_COMPILED:
-        return _gathering(COLOUR_KERNELS[name])
-    kernel = COLOUR_KERNELS[name]
-
-    def gather_then_apply(source, rows, levels, maximum, value_range):
-        return kernel(tf.gather(source, rows), levels, maximum, value_range)
-
-    return gather_then_apply
+        return _compiled_reading_rows(EIGHT_BIT_KERNELS[name])
+    if name in SELF_COMPILED:
+        return _reading_rows(COLOUR_KERNELS[name])
+    return _compiled_reading_rows(COLOUR_KERNELS[name])
 
 
 def op_matrices(name, levels, maximum, height, width):

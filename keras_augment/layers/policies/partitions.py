@@ -72,11 +72,13 @@ def run_partitions(source, rows, partitions, kernels, partition_count):
     source_rows = tf.unstack(source_rows, partition_count)
     sizes = tf.unstack(sizes, partition_count)
     keep = tf.unstack(keep, partition_count)
-    eager_counts = keep and tf.executing_eagerly() and [int(k[0]) for k in keep]
+    # Eager calls need not trace kernels for size 0; graphs run them on
+    # empty batches, which costs nothing and needs no `tf.cond`.
+    skip_empty = tf.executing_eagerly()
     pieces = []
     for partition in sorted(kernels):
-        if eager_counts and eager_counts[partition] == 0:
-            continue  # eager calls need not trace kernels for size 0
+        if skip_empty and int(keep[partition][0]) == 0:
+            continue
         size = sizes[partition]
         output = kernels[partition](
             source,

@@ -1,5 +1,9 @@
 """Augmentation layers. Every class exported here follows `BaseAugmentation`."""
 
+from keras_augment._backend import check_keras_backend
+
+check_keras_backend()
+
 from keras_augment.layers.affine import RandomRotation, RandomTranslation, RandomZoom
 from keras_augment.layers.audio import (
     FrequencyMasking,

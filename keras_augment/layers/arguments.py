@@ -59,3 +59,46 @@ def check_unit_interval(value, name, owner):
             f"{owner}: `{name}` must be a number in [0, 1]; received {name}={value!r}."
         )
     return float(value)
+
+
+def is_integer(value):
+    """A Python or NumPy integer, never a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
+
+
+def check_integer(value, name, owner, minimum=None, maximum=None):
+    """An integer (Python or NumPy, not a bool or a float) within the bounds, as an int."""
+    low = "" if minimum is None else f" >= {minimum}"
+    high = "" if maximum is None else f" <= {maximum}"
+    joined = " and".join(part for part in (low, high) if part)
+    if (
+        not is_integer(value)
+        or (minimum is not None and value < minimum)
+        or (maximum is not None and value > maximum)
+    ):
+        raise ValueError(
+            f"{owner}: `{name}` must be an integer{joined}; received {name}={value!r}."
+        )
+    return int(value)
+
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+
+
+def check_seed(seed, owner, name="seed", allow_none=True):
+    """A seed given as a Python or NumPy integer in the int64 range, as an int.
+
+    Bools and floats are refused: `seed=True` or `seed=1.5` is almost always
+    a mistake, and silently truncating it would hide that.
+    """
+    if seed is None and allow_none:
+        return None
+    if not is_integer(seed) or not INT64_MIN <= seed <= INT64_MAX:
+        raise ValueError(
+            f"{owner}: `{name}` must be an integer in the int64 range "
+            f"[{INT64_MIN}, {INT64_MAX}]"
+            + (" or None" if allow_none else "")
+            + f"; received {name}={seed!r}."
+        )
+    return int(seed)

@@ -6,8 +6,8 @@ fixed seed; the label is the sentiment of the adjectives. The training set
 uses one set of adjectives ("good", "bad", ...) and the test set only their
 synonyms ("fine", "awful", ...), which the training sentences never contain:
 the situation EDA's synonym replacement is meant for. The synonym table is
-given as a dict (WordNet through NLTK works the same way when installed:
-`keras_augment.layers.text.wordnet_synonyms()`).
+given as a dict (WordNet's works the same way where its database is
+installed, e.g. Debian's wordnet-base: `keras_augment.layers.text.wordnet_synonyms()`).
 
 The model is `EDA -> TextVectorization -> Embedding -> pooling -> Dense`;
 EDA augments during `fit` only. The script trains the same model with and

@@ -215,18 +215,7 @@ def test_synonym_loader_reads_dict_text_and_json(tmp_path):
         text_layers.load_synonyms(str(tmp_path / "missing.tsv"))
 
 
-def test_wordnet_builder_needs_nltk():
-    try:
-        import nltk  # noqa: F401
-    except ImportError:
-        with pytest.raises(ImportError, match="NLTK"):
-            text_layers.wordnet_synonyms(["good"])
-        return
-    try:
-        mapping = text_layers.wordnet_synonyms(["good"])
-    except LookupError:
-        pytest.skip("NLTK is installed without its WordNet data")
-    assert "good" in mapping and mapping["good"]
+# WordNet synonyms are tested in test_wordnet.py.
 
 
 def test_bad_inputs_and_arguments_name_the_layer():

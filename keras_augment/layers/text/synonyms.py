@@ -4,12 +4,19 @@
 `SynonymTable` holds that mapping as a `tf.lookup.StaticHashTable` (word ->
 row) and a ragged list of synonyms, so lookups are graph ops that work in
 `tf.data` and in SavedModels. `wordnet_synonyms` builds the mapping from
-WordNet when NLTK and its `wordnet` data are installed.
+the WordNet database files (or from NLTK's WordNet where those are absent).
 """
 
 import json
 
 import tensorflow as tf
+
+from keras_augment.layers.text.wordnet import (
+    DEFAULT_DIRECTORY,
+    ENVIRONMENT_VARIABLE,
+    WordNetDatabase,
+    find_database,
+)
 
 
 def load_synonyms(source, owner="load_synonyms"):
@@ -65,27 +72,59 @@ def load_synonyms(source, owner="load_synonyms"):
     return {word: synonyms for word, synonyms in cleaned.items() if synonyms}
 
 
-def wordnet_synonyms(words=None, lang="eng"):
-    """Build `{word: [synonyms]}` from WordNet through NLTK.
+def wordnet_synonyms(words=None, lang="eng", wordnet_dir=None):
+    """Build `{word: [synonyms]}` from WordNet.
 
-    Needs `pip install nltk` and the WordNet data (`nltk.download("wordnet")`
-    and, for other languages, `"omw-1.4"`), installed beforehand: nothing is
-    downloaded here. Multi-word lemmas keep their words, joined by spaces.
+    English synonyms come from the WordNet database files, read directly
+    (`keras_augment.layers.text.wordnet`), found in `wordnet_dir`, else the
+    `WORDNET_DIR` environment variable, else `/usr/share/wordnet` (Debian's
+    `wordnet-base` package). Where none of them exists, or for another
+    language, NLTK's WordNet is used when NLTK and its data are installed.
+    Nothing is downloaded here. Inflected words are reduced to their lemmas
+    ("cars" finds the synsets of "car"); multi-word lemmas keep their words,
+    joined by spaces.
 
     Args:
         words: words to look up; None for every lemma in WordNet.
-        lang: WordNet language code.
+        lang: WordNet language code; other than `"eng"` needs NLTK and its
+            `"omw-1.4"` data.
+        wordnet_dir: directory of the WordNet database files (`index.noun`,
+            `data.noun`, ...).
 
     Raises:
-        ImportError: NLTK is not installed.
-        LookupError: the WordNet data is not installed.
+        FileNotFoundError: `wordnet_dir` or `WORDNET_DIR` names a directory
+            without the database files.
+        ImportError: no database files were found and NLTK is not installed.
+        LookupError: NLTK is installed without the WordNet data it needs.
+        ValueError: the database files are not in the WordNet format.
     """
+    if words is not None:
+        listed = None if isinstance(words, str) else list(words)
+        if listed is None or not all(isinstance(word, str) for word in listed):
+            raise ValueError(f"wordnet_synonyms: `words` must be a list of strings or None; received {words!r}.")
+        words = listed
+    directory = find_database(wordnet_dir) if lang == "eng" else None
+    if directory is not None:
+        mapping = WordNetDatabase(directory).synonyms(words)
+    else:
+        mapping = _nltk_synonyms(words, lang, wordnet_dir)
+    return load_synonyms(mapping, "wordnet_synonyms")
+
+
+def _nltk_synonyms(words, lang, wordnet_dir):
+    if wordnet_dir is not None:
+        raise ValueError(f"wordnet_synonyms: wordnet_dir= reads English WordNet only; received lang={lang!r}.")
     try:
         from nltk.corpus import wordnet
     except ImportError as error:
+        where = (
+            f"found no WordNet database (looked in wordnet_dir=, ${ENVIRONMENT_VARIABLE} and "
+            f"{DEFAULT_DIRECTORY})" if lang == "eng" else f"reads lang={lang!r} through NLTK only"
+        )
         raise ImportError(
-            "wordnet_synonyms needs NLTK: `pip install nltk` and "
-            "`python -m nltk.downloader wordnet`."
+            f"wordnet_synonyms {where} and NLTK is not installed: install Debian's "
+            "wordnet-base (or point WORDNET_DIR at a WordNet `dict` directory), or "
+            "`pip install nltk` and `python -m nltk.downloader wordnet omw-1.4`."
         ) from error
     words = wordnet.all_lemma_names(lang=lang) if words is None else words
     mapping = {}
@@ -95,7 +134,7 @@ def wordnet_synonyms(words=None, lang="eng"):
             for lemma in synset.lemma_names(lang=lang):
                 synonyms.append(lemma.replace("_", " "))
         mapping[word.replace("_", " ")] = synonyms
-    return load_synonyms(mapping, "wordnet_synonyms")
+    return mapping
 
 
 class SynonymTable(tf.Module):

@@ -1,6 +1,8 @@
-"""Shared command-line flags of the examples: `--fast` and `--output-dir`."""
+"""Shared command-line flags of the examples (`--fast`, `--output-dir`) and
+their last line of output: the figures as one line of JSON."""
 
 import argparse
+import json
 import os
 
 
@@ -11,3 +13,9 @@ def parse_args(description, argv=None):
     args = parser.parse_args(argv)
     os.makedirs(args.output_dir, exist_ok=True)
     return args
+
+
+def print_results(results):
+    """Prints `results` as one JSON line, the script's last, for tools and tests."""
+    print(json.dumps(results, sort_keys=True))
+    return results

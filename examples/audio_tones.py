@@ -67,13 +67,13 @@ def build_model(spec_augment):
     return model
 
 
-def main():
+def main(argv=None):
     import sys
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _common import parse_args
+    from _common import parse_args, print_results
 
-    args = parse_args("Tone classification on synthesised audio, with and without augmentation.")
+    args = parse_args("Tone classification on synthesised audio, with and without augmentation.", argv)
     train_size, test_size, epochs = (64, 32, 1) if args.fast else (600, 400, 12)
     rng = np.random.default_rng(0)
     train_clips, train_labels = synthesise(rng, train_size, hard=False)
@@ -102,7 +102,7 @@ def main():
         model.fit(train, epochs=epochs, shuffle=False, verbose=0)
         results[name] = model.evaluate(test, verbose=0)[1]
         print(f"{name:16s} accuracy on the noisy, shifted, resampled test set: {results[name]:.3f}")
-    return results
+    return print_results(results)
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import tensorflow as tf
 import keras_augment as ka
 from keras_augment.visualize import make_grid, save_png
 
-from _common import parse_args
+from _common import parse_args, print_results
 
 
 def draw_boxes(image, boxes, classes):
@@ -46,8 +46,11 @@ def main(argv=None):
     ]
     original = draw_boxes(photo[0], batch["bounding_boxes"]["boxes"][0].numpy(), [1, -1])
     path = save_png(f"{args.output_dir}/boxes.png", make_grid(np.stack([original, *drawn]), 5))
-    print("boxes after augmentation:", out["bounding_boxes"]["boxes"][:, 0].numpy().tolist())
+    boxes = out["bounding_boxes"]["boxes"][:, 0].numpy().tolist()
+    print("boxes after augmentation:", boxes)
     print(f"wrote {path}")
+    return print_results({"boxes": boxes, "classes": out["bounding_boxes"]["classes"].numpy().tolist(),
+                          "grid": path})
 
 
 if __name__ == "__main__":

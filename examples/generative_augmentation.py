@@ -12,7 +12,7 @@ from keras_augment import data, models
 from keras_augment.export import export_generator
 from keras_augment.visualize import make_grid, save_png, to_uint8
 
-from _common import parse_args
+from _common import parse_args, print_results
 
 
 def main(argv=None):
@@ -25,7 +25,7 @@ def main(argv=None):
         train = train.take(128)
     cvae.fit(train.shuffle(1000, seed=0).batch(32), epochs=1 if args.fast else 40, verbose=0)
     samples = cvae.generate(30, labels=np.arange(30) % 10, seed=0)
-    save_png(f"{args.output_dir}/cvae_samples.png", make_grid(to_uint8(samples, (0, 16)), 10, scale=4))
+    grid = save_png(f"{args.output_dir}/cvae_samples.png", make_grid(to_uint8(samples, (0, 16)), 10, scale=4))
 
     # A quarter of each training batch is replaced by samples of the same labels.
     mixer = ka.layers.GenerativeAugment(cvae, rate=0.25, seed=0)
@@ -41,6 +41,7 @@ def main(argv=None):
     print(f"validation accuracy with generative augmentation: {accuracy:.3f}")
     path = export_generator(cvae, f"{args.output_dir}/cvae_generator")
     print(f"exported the generator to {path}")
+    return print_results({"validation_accuracy": accuracy, "samples_grid": grid, "generator": path})
 
 
 if __name__ == "__main__":

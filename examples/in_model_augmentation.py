@@ -8,7 +8,7 @@ import keras
 import keras_augment as ka
 from keras_augment import data
 
-from _common import parse_args
+from _common import parse_args, print_results
 
 
 def main(argv=None):
@@ -30,8 +30,10 @@ def main(argv=None):
     print(f"validation accuracy: {accuracy:.3f}")
     path = f"{args.output_dir}/in_model.keras"
     model.save(path)  # the augmentation layer is saved with the model
-    keras.saving.load_model(path)
+    reloaded = keras.saving.load_model(path)
     print(f"saved and reloaded {path}")
+    return print_results({"validation_accuracy": accuracy, "model_file": path,
+                          "reloaded_layers": [type(layer).__name__ for layer in reloaded.layers]})
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ import tensorflow as tf
 import keras_augment as ka
 from keras_augment.visualize import make_grid, save_png
 
-from _common import parse_args
+from _common import parse_args, print_results
 
 
 def main(argv=None):
@@ -35,7 +35,9 @@ def main(argv=None):
     overlay = images.copy()
     overlay[..., 0] = np.where(masks[..., 0] == 1, 255, overlay[..., 0])
     path = save_png(f"{args.output_dir}/masks.png", make_grid(overlay, 4))
-    print(f"mask pixels per image: {masks.sum(axis=(1, 2, 3)).tolist()}; wrote {path}")
+    pixels = masks.sum(axis=(1, 2, 3)).tolist()
+    print(f"mask pixels per image: {pixels}; wrote {path}")
+    return print_results({"mask_pixels": pixels, "grid": path})
 
 
 if __name__ == "__main__":

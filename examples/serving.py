@@ -9,7 +9,7 @@ import tensorflow as tf
 import keras_augment as ka
 from keras_augment.export import export_augmenter
 
-from _common import parse_args
+from _common import parse_args, print_results
 
 
 def main(argv=None):
@@ -24,6 +24,7 @@ def main(argv=None):
     out = served(images=tf.constant(images), seed=tf.constant(7, tf.int64))["images"]
     np.testing.assert_array_equal(out.numpy(), augmenter(images, seed=7).numpy())
     print(f"served {out.shape[0]} images from {path}; identical to the layer for the same seed")
+    return print_results({"served_images": int(out.shape[0]), "saved_model": path})
 
 
 if __name__ == "__main__":

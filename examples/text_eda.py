@@ -76,13 +76,13 @@ def build_model(vocabulary, augment):
     return model
 
 
-def main():
+def main(argv=None):
     import sys
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _common import parse_args
+    from _common import parse_args, print_results
 
-    args = parse_args("Text classification with and without EDA.")
+    args = parse_args("Text classification with and without EDA.", argv)
     size, epochs = (64, 1) if args.fast else (400, 15)
     rng = np.random.default_rng(0)
     train_texts, train_labels = build_split(rng, size, use_synonyms=False)
@@ -104,7 +104,7 @@ def main():
         test = tf.data.Dataset.from_tensor_slices((test_texts, test_labels)).batch(100)
         results[name] = model.evaluate(test, verbose=0)[1]
         print(f"{name:16s} test accuracy on unseen synonyms: {results[name]:.3f}")
-    return results
+    return print_results(results)
 
 
 if __name__ == "__main__":

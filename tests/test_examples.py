@@ -1,13 +1,24 @@
-"""Every example script runs in its fast mode (in this process, via runpy)."""
+"""Every example script runs in its fast mode (in this process, via runpy) and
+reports sane figures: finite, in range, with the rows, keys and files it
+promises. Full-size runs against the published figures: test_generative_examples.py
+and the `slow` marker."""
 
+import math
 import os
-import runpy
-import sys
 
 import pytest
-from tensorflow.python.framework import config as tf_config
+from examples_runner import (
+    EXAMPLES,
+    check_figure,
+    check_fraction,
+    check_generative_results,
+    check_png,
+    check_saved_model,
+    last_json_line,
+    read_json,
+    run_example,
+)
 
-EXAMPLES = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "examples")
 
 def _is_script(name):
     if not name.endswith(".py") or name.startswith("_"):
@@ -17,35 +28,148 @@ def _is_script(name):
 
 
 SCRIPTS = sorted(name for name in os.listdir(EXAMPLES) if _is_script(name))
-# Scripts whose fast mode takes other flags than `--fast --output-dir DIR`.
-FAST_ARGUMENTS = {"low_data.py": ["--fast", "--output", "{tmp}/low_data_results.json"]}
+DIGITS = 1797
 
 
-def test_every_workflow_has_an_example():
-    expected = {
-        "tf_data_pipeline.py", "in_model_augmentation.py", "detection_boxes.py",
-        "segmentation_masks.py", "generative_augmentation.py", "low_data.py",
-        "serving.py", "text_eda.py", "audio_tones.py", "train_vae.py", "train_gan.py",
-    }
-    assert expected <= set(SCRIPTS)
+def grid_size(tiles, columns, tile, padding=2):
+    """(width, height) of a `make_grid` of square tiles, 2 px white between."""
+    rows = math.ceil(tiles / columns)
+    return columns * (tile + padding) + padding, rows * (tile + padding) + padding
+
+
+def check_tf_data_pipeline(output, directory):
+    results = last_json_line(output)
+    stats = results["stats"]
+    assert stats["count"] == DIGITS and sorted(stats["class_counts"]) == [str(c) for c in range(10)]
+    assert sum(stats["class_counts"].values()) == DIGITS
+    assert 0 < stats["mean"][0] < 16 and 0 < stats["std"][0] < 16
+    assert results["train_images"] + results["validation_images"] == DIGITS
+    assert abs(results["validation_images"] - 0.2 * DIGITS) <= 1
+    assert results["augmented_images"] == 2 * 64  # --fast: two batches of 64
+
+
+def check_in_model_augmentation(output, directory):
+    results = last_json_line(output)
+    check_fraction(results["validation_accuracy"], "validation_accuracy")
+    assert results["model_file"] == "out/in_model.keras" and os.path.getsize(results["model_file"]) > 0
+    assert "RandomBrightness" in results["reloaded_layers"]
+
+
+def check_detection_boxes(output, directory):
+    results = last_json_line(output)
+    assert results["classes"] == [[1, -1]] * 4
+    assert len(results["boxes"]) == 4
+    for x1, y1, x2, y2 in results["boxes"]:
+        # Flips of [40, 10, 90, 70] in a 128 x 128 image: size kept, corners mirrored.
+        assert x1 in (40.0, 38.0) and y1 in (10.0, 58.0), (x1, y1)
+        assert (x2 - x1, y2 - y1) == (50.0, 60.0)
+    check_png(results["grid"], *grid_size(5, 5, 128))
+
+
+def check_segmentation_masks(output, directory):
+    results = last_json_line(output)
+    assert results["mask_pixels"] == [40 * 40] * 4  # flips keep the 40 x 40 region
+    check_png(results["grid"], *grid_size(4, 4, 96))
+
+
+def check_serving(output, directory):
+    results = last_json_line(output)
+    assert results["served_images"] == 4
+    check_saved_model(results["saved_model"])
+
+
+def check_generative_augmentation(output, directory):
+    results = last_json_line(output)
+    check_fraction(results["validation_accuracy"], "validation_accuracy")
+    check_png(results["samples_grid"], *grid_size(30, 10, 8 * 4))
+    check_saved_model(results["generator"])
+
+
+def check_audio_tones(output, directory):
+    results = last_json_line(output)
+    assert sorted(results) == ["augmented", "no augmentation"]
+    for name, accuracy in results.items():
+        check_fraction(accuracy, name, 32)  # --fast: 32 test clips
+
+
+def check_text_eda(output, directory):
+    assert "after EDA:" in output
+    results = last_json_line(output)
+    assert sorted(results) == ["EDA", "no augmentation"]
+    for name, accuracy in results.items():
+        check_fraction(accuracy, name, 64)  # --fast: 64 test sentences
+
+
+def check_low_data(output, directory):
+    report = read_json(os.path.join(directory, "low_data_results.json"))
+    assert report["settings"]["seeds"] == [0] and report["settings"]["fast"] is True
+    table = report["table"]
+    assert list(table) == ["none", "geometric", "geometric+generative"]
+    for condition, row in table.items():
+        assert len(row["per_seed"]) == 1
+        check_fraction(row["per_seed"][0], condition, DIGITS - 100)  # tested on all but 100
+        assert row["mean"] == row["per_seed"][0] and row["std"] == 0.0
+    assert "generation adds" in output
+
+
+def check_train_vae(output, directory):
+    assert check_generative_results(directory, "ConditionalVAE")["epochs"] <= 2
+
+
+def check_train_gan(output, directory):
+    results = check_generative_results(directory, "ConditionalGAN")
+    assert results["epochs"] <= 2 and results["loss"] == "non_saturating"
+
+
+CHECKS = {
+    "tf_data_pipeline.py": check_tf_data_pipeline,
+    "in_model_augmentation.py": check_in_model_augmentation,
+    "detection_boxes.py": check_detection_boxes,
+    "segmentation_masks.py": check_segmentation_masks,
+    "serving.py": check_serving,
+    "generative_augmentation.py": check_generative_augmentation,
+    "audio_tones.py": check_audio_tones,
+    "text_eda.py": check_text_eda,
+    "low_data.py": check_low_data,
+    "train_vae.py": check_train_vae,
+    "train_gan.py": check_train_gan,
+}
+# Scripts whose fast mode takes other flags than `--fast --output-dir out`.
+FAST_ARGUMENTS = {"low_data.py": ["--fast", "--output", "low_data_results.json"]}
+
+
+def test_every_example_is_run_and_checked():
+    assert set(SCRIPTS) == set(CHECKS), "a new example needs a check in CHECKS"
 
 
 @pytest.mark.parametrize("script", SCRIPTS)
-def test_example_runs_fast(script, tmp_path, monkeypatch, capsys):
-    with open(os.path.join(EXAMPLES, script)) as handle:
-        if "--fast" not in handle.read():
-            pytest.skip(f"{script} has no --fast mode yet")
-    arguments = FAST_ARGUMENTS.get(script, ["--fast", "--output-dir", "{tmp}"])
-    monkeypatch.setattr(sys, "argv", [script] + [a.format(tmp=tmp_path) for a in arguments])
-    monkeypatch.syspath_prepend(EXAMPLES)
-    determinism = tf_config.is_op_determinism_enabled()
-    try:
-        runpy.run_path(os.path.join(EXAMPLES, script), run_name="__main__")
-    finally:
-        # low_data.py turns op determinism on, which would switch XLA off for
-        # every later test in this process.
-        if not determinism:
-            tf_config.disable_op_determinism()
-    assert capsys.readouterr().out.strip()
-    if script in ("detection_boxes.py", "segmentation_masks.py"):
-        assert any(name.endswith(".png") for name in os.listdir(tmp_path))
+def test_example_fast_run_reports_sane_figures(script, tmp_path, monkeypatch, capsys):
+    arguments = FAST_ARGUMENTS.get(script, ["--fast", "--output-dir", "out"])
+    output = run_example(script, arguments, tmp_path, monkeypatch, capsys)
+    CHECKS[script](output, str(tmp_path))
+
+
+# Full-size figures the README states (section "Data, command line and
+# examples"): accuracy on 400 test items, (stated, tolerance) each. The
+# tolerance covers run-to-run noise of the tf.data pipelines and other CPUs.
+FULL_SIZE = {
+    "audio_tones.py": {"no augmentation": (0.572, 0.08), "augmented": (0.750, 0.08)},
+    "text_eda.py": {"no augmentation": (0.485, 0.10), "EDA": (1.000, 0.03)},
+}
+# The gain each claims: (with, without, stated gain, tolerance).
+GAINS = {
+    "audio_tones.py": ("augmented", "no augmentation", 0.178, 0.08),
+    "text_eda.py": ("EDA", "no augmentation", 0.515, 0.10),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("script", sorted(FULL_SIZE))
+def test_example_full_size_matches_the_stated_figures(script, tmp_path, monkeypatch, capsys):
+    output = run_example(script, ["--output-dir", "out"], tmp_path, monkeypatch, capsys)
+    results = last_json_line(output)
+    for name, (stated, tolerance) in FULL_SIZE[script].items():
+        check_fraction(results[name], name, 400)
+        check_figure(results[name], stated, tolerance, f"{script} {name}")
+    with_, without, stated, tolerance = GAINS[script]
+    check_figure(results[with_] - results[without], stated, tolerance, f"{script} gain")

@@ -248,7 +248,9 @@ class BaseAugmentation(keras.layers.Layer):
             output[KEYPOINTS] = self.transform_keypoints(
                 batch[KEYPOINTS], transformation, images_shape
             )
-        if BOUNDING_BOXES in batch and self.geometric:
+        # Every layer given a format applies the box rules, even one that
+        # leaves the boxes where they are.
+        if BOUNDING_BOXES in batch and (self.geometric or self.bounding_box_format is not None):
             output[BOUNDING_BOXES] = self._transform_boxes(
                 batch[BOUNDING_BOXES], transformation, images_shape, output[IMAGES]
             )
@@ -265,13 +267,11 @@ class BaseAugmentation(keras.layers.Layer):
         boxes["boxes"] = box_ops.to_xyxy(
             boxes["boxes"], fmt, images_shape[1], images_shape[2]
         )
-        # A box given with x2 < x1 (or y2 < y1) means the rectangle between its corners.
-        x1, y1, x2, y2 = tf.unstack(boxes["boxes"], 4, axis=-1)
-        boxes["boxes"] = tf.stack(
-            [tf.minimum(x1, x2), tf.minimum(y1, y2), tf.maximum(x1, x2), tf.maximum(y1, y2)], -1
-        )
+        # The box rules (ops.bounding_boxes): sorted corners in, clipped boxes out.
+        boxes = box_ops.usable_boxes(boxes, images_shape[1], images_shape[2])
         boxes = self.transform_bounding_boxes(boxes, transformation, images_shape)
         out_shape = tf.shape(out_images)
+        boxes = box_ops.clip_and_drop(boxes, out_shape[1], out_shape[2])
         boxes["boxes"] = box_ops.from_xyxy(boxes["boxes"], fmt, out_shape[1], out_shape[2])
         return boxes
 

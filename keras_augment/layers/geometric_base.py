@@ -89,8 +89,10 @@ def compose_matrices(matrices):
 def move_bounding_boxes(
     bounding_boxes, move, input_shape, output_size, bounding_box_format, owner, min_area, min_visibility
 ):
-    """Move boxes with `move` (absolute xyxy in, absolute xyxy out), then clip
-    them to the output and drop (class -1) those that left it or were padding."""
+    """Move boxes with `move` (absolute xyxy in, absolute xyxy out) under the
+    box rules of `ops.bounding_boxes`: corners sorted and unusable boxes
+    dropped before the move, then clipped to the output and dropped (class
+    -1) when they left it."""
     if bounding_box_format is None:
         raise ValueError(
             f"{owner} received `bounding_boxes` but was built without "
@@ -98,12 +100,13 @@ def move_bounding_boxes(
         )
     out_height, out_width = output_size
     boxes = dict(bounding_boxes)
-    xyxy = box_ops.to_xyxy(boxes["boxes"], bounding_box_format, input_shape[1], input_shape[2])
-    valid = box_ops.area(xyxy) > 0
-    if "classes" in boxes:
-        valid &= boxes["classes"] >= 0
-    moved, keep = box_ops.clip_and_filter(move(xyxy), out_height, out_width, min_area, min_visibility)
-    boxes = box_ops.drop_boxes({**boxes, "boxes": moved}, keep & valid)
+    boxes["boxes"] = box_ops.to_xyxy(
+        boxes["boxes"], bounding_box_format, input_shape[1], input_shape[2]
+    )
+    boxes = box_ops.usable_boxes(boxes, input_shape[1], input_shape[2])
+    # A dropped box is a point at the origin; moved, it stays without area.
+    boxes["boxes"] = move(boxes["boxes"])
+    boxes = box_ops.clip_and_drop(boxes, out_height, out_width, min_area, min_visibility)
     boxes["boxes"] = box_ops.from_xyxy(boxes["boxes"], bounding_box_format, out_height, out_width)
     return boxes
 

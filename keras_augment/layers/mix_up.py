@@ -20,7 +20,9 @@ class MixUp(MixingAugmentation):
     same `lambda`. Segmentation masks and keypoints cannot be blended: each
     sample keeps those of its dominant source (the one with weight >= 0.5).
     Both sets of boxes stay visible, so the partner's boxes are appended
-    (the box axis doubles); boxes may be in any format.
+    (the box axis doubles); boxes may be in any format and pass unchanged,
+    or, given a `bounding_box_format`, follow the box rules of
+    `keras_augment.ops.bounding_boxes`.
 
     Args:
         alpha: positive float, the Beta distribution's concentration. Small

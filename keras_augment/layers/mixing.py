@@ -114,11 +114,11 @@ class MixingAugmentation(BaseAugmentation):
         return self.mix_bounding_boxes(bounding_boxes, transformation, images_shape)
 
     def _transform_batch(self, batch, transformation):
-        # The base routes boxes only for geometric layers; mixing layers are not
-        # geometric (they must not be fused into a geometric Pipeline) but
-        # still move boxes between samples.
+        # Given a format, the base already mixed the boxes under the box
+        # rules. Without one, MixUp still moves boxes in any format, and the
+        # others refuse them.
         output = super()._transform_batch(batch, transformation)
-        if BOUNDING_BOXES in batch:
+        if BOUNDING_BOXES in batch and self.bounding_box_format is None:
             images_shape = tf.shape(batch[IMAGES])
             if self.boxes_need_format:
                 output[BOUNDING_BOXES] = self._transform_boxes(

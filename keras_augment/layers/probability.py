@@ -9,10 +9,11 @@ split by `tf.gather`, each part transformed once, and scattered back.
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.base import IMAGES, BaseAugmentation
+from keras_augment.layers.base import BOUNDING_BOXES, IMAGES, BaseAugmentation
 from keras_augment.layers.geometric_base import MATRIX, warp_batch
 from keras_augment.layers.pipeline import _share_box_format
 from keras_augment.layers.sampling import RandomSampler
+from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import geometry
 
 
@@ -30,6 +31,13 @@ def _scatter_rows(target, indices, values):
 
 def _apply_to_rows(layer, batch, parameters, selected):
     """Run `layer` on the samples where `selected`, leave the others."""
+    if BOUNDING_BOXES in batch and layer.bounding_box_format is not None:
+        # Samples left alone follow the box rules too (the rules are idempotent).
+        shape = tf.shape(batch[IMAGES])
+        batch = dict(batch)
+        batch[BOUNDING_BOXES] = box_ops.apply_box_rules(
+            batch[BOUNDING_BOXES], layer.bounding_box_format, shape[1], shape[2]
+        )
     indices = tf.where(selected)[:, 0]
     part = layer._transform_batch(_rows(batch, indices), _rows(parameters, indices))
     updated = {key: part[key] for key in batch if key in part}

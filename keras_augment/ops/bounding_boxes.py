@@ -1,9 +1,18 @@
-"""Bounding-box format conversions.
+"""Bounding-box format conversions and the box rules every layer follows.
 
 Boxes are float tensors of shape `[..., 4]`. Pixel formats use the continuous
 image plane: `(0, 0)` is the top-left corner of the top-left pixel and
 `(width, height)` the bottom-right corner of the image. Relative formats
 divide x by width and y by height.
+
+The box rules, applied by every layer that moves boxes (`usable_boxes` on
+the way in, `clip_and_drop` on the way out):
+
+- A box with x2 < x1 (or y2 < y1) means the rectangle between its corners.
+- A box is dropped (zeros, class -1) when it is padding (class -1), holds a
+  NaN or infinite coordinate, lies wholly outside the image, or has no area
+  once clipped to the image.
+- A kept box is clipped to the output image.
 """
 
 import tensorflow as tf
@@ -185,6 +194,60 @@ def clip_and_filter(boxes, height, width, min_area=0.0, min_visibility=0.0):
     keep &= clipped_area >= min_area
     keep &= clipped_area >= min_visibility * full_area
     return clipped, keep
+
+
+def order_corners(boxes):
+    """xyxy boxes with each pair of corners sorted: `[3, 4, 1, 2]` becomes
+    `[1, 2, 3, 4]`, the rectangle between the given corners."""
+    x1, y1, x2, y2 = tf.unstack(boxes, 4, axis=-1)
+    return tf.stack(
+        [tf.minimum(x1, x2), tf.minimum(y1, y2), tf.maximum(x1, x2), tf.maximum(y1, y2)], -1
+    )
+
+
+def usable_boxes(bounding_boxes, height, width):
+    """Apply the input side of the box rules to absolute xyxy boxes.
+
+    Corners are sorted; padding (class -1), boxes with a NaN or infinite
+    coordinate and boxes with no area inside the `height x width` image are
+    dropped. Kept boxes are not clipped: a layer moves the whole box and
+    `clip_and_drop` clips the result.
+
+    Args:
+        bounding_boxes: dict with `boxes` `[B, N, 4]` (absolute xyxy) and
+            optionally `classes` `[B, N]`.
+        height: height of the image the boxes lie on.
+        width: width of that image.
+
+    Returns:
+        The dict with sorted boxes and dropped ones as zeros, class -1.
+    """
+    boxes = order_corners(bounding_boxes["boxes"])
+    finite = tf.reduce_all(tf.math.is_finite(boxes), axis=-1)
+    # A non-finite box would turn into NaN in the arithmetic below.
+    boxes = tf.where(finite[..., None], boxes, tf.zeros_like(boxes))
+    keep = finite & (area(clip_boxes(boxes, height, width)) > 0.0)
+    if "classes" in bounding_boxes:
+        keep &= bounding_boxes["classes"] >= 0
+    return drop_boxes({**bounding_boxes, "boxes": boxes}, keep)
+
+
+def clip_and_drop(bounding_boxes, height, width, min_area=0.0, min_visibility=0.0):
+    """Apply the output side of the box rules to moved absolute xyxy boxes:
+    clip them to the `height x width` image and drop (zeros, class -1) those
+    `clip_and_filter` does not keep."""
+    clipped, keep = clip_and_filter(bounding_boxes["boxes"], height, width, min_area, min_visibility)
+    return drop_boxes({**bounding_boxes, "boxes": clipped}, keep)
+
+
+def apply_box_rules(bounding_boxes, bounding_box_format, height, width):
+    """The box rules for boxes that stay where they are, in their own format
+    on a `height x width` image (e.g. the samples a wrapper leaves alone)."""
+    boxes = dict(bounding_boxes)
+    boxes["boxes"] = to_xyxy(boxes["boxes"], bounding_box_format, height, width)
+    boxes = clip_and_drop(usable_boxes(boxes, height, width), height, width)
+    boxes["boxes"] = from_xyxy(boxes["boxes"], bounding_box_format, height, width)
+    return boxes
 
 
 def drop_boxes(bounding_boxes, keep):

@@ -30,6 +30,14 @@ def parse_spec(spec):
                 f"augmenter spec {spec!r}: unknown layer {name!r}; known layers: "
                 f"{', '.join(n for n in layers.__all__ if n != 'BaseAugmentation')}."
             )
+        # ast accepts a keyword given twice (only compiling refuses it); a dict would keep the last.
+        names = [k.arg for k in call.keywords if k.arg is not None]
+        repeated = sorted({n for n in names if names.count(n) > 1})
+        if repeated:
+            raise ValueError(
+                f"augmenter spec {spec!r}: {name} is given the keyword "
+                f"{', '.join(map(repr, repeated))} more than once."
+            )
         try:
             args = [ast.literal_eval(a) for a in call.args]
             kwargs = {k.arg: ast.literal_eval(k.value) for k in call.keywords}

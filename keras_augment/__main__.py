@@ -1,4 +1,8 @@
-"""Allows `python -m keras_augment ...` as a twin of the `keras-augment` command."""
+"""Allows `python -m keras_augment ...` as a twin of the `keras-augment` command.
+
+The package has loaded TensorFlow by the time this runs, so its start-up logs
+may show; `keras-augment` (or `python -m keras_augment_cli`) keeps them quiet.
+"""
 
 from keras_augment.cli import main
 

@@ -5,6 +5,8 @@ import subprocess
 import sys
 import time
 
+from keras_augment.commands.options import integer
+
 BENCHMARK = os.path.join(
     os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
     "benchmarks",
@@ -24,9 +26,12 @@ def add_parser(commands, default_spec):
         ),
     )
     parser.add_argument("--spec", default=default_spec, help="augmenter spec, e.g. %(default)r")
-    parser.add_argument("--batch-size", type=int, default=64, help="images per batch (%(default)s)")
-    parser.add_argument("--image-size", type=int, default=64, help="square image side (%(default)s)")
-    parser.add_argument("--steps", type=int, default=20, help="timed batches (%(default)s)")
+    parser.add_argument("--batch-size", type=integer("--batch-size", minimum=1), default=64,
+                        help="images per batch (%(default)s)")
+    parser.add_argument("--image-size", type=integer("--image-size", minimum=1), default=64,
+                        help="square image side (%(default)s)")
+    parser.add_argument("--steps", type=integer("--steps", minimum=1), default=20,
+                        help="timed batches (%(default)s)")
     parser.add_argument("--full", action="store_true", help="run benchmarks/throughput.py")
     parser.add_argument("rest", nargs="*", help="arguments for benchmarks/throughput.py (after --)")
     parser.set_defaults(handler=run)
@@ -69,8 +74,6 @@ def run(args):
                 "checkout of keras_augment, not with an installed wheel."
             )
         return subprocess.call([sys.executable, BENCHMARK, *args.rest])
-    if min(args.batch_size, args.image_size, args.steps) < 1:
-        raise ValueError("--batch-size, --image-size and --steps must be at least 1.")
     rates = quick_benchmark(args.spec, args.batch_size, args.image_size, args.steps)
     print(f"spec: {args.spec}")
     print(f"batch {args.batch_size} x {args.image_size}x{args.image_size}x3 uint8, {args.steps} batches")

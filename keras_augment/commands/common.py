@@ -1,6 +1,35 @@
 """Helpers shared by the subcommands."""
 
+import os
+
 import numpy as np
+
+
+def check_output(path, option, folder):
+    """Refuse an output path that a file or folder already in place would block.
+
+    Checked before any work, so a long job does not fail at its last step.
+
+    Args:
+        path: the file or folder to write.
+        option: the option that gave it, for the message.
+        folder: whether `path` is a folder (else a file).
+
+    Raises:
+        NotADirectoryError: a file stands where `path` or one of its folders
+            should be.
+        IsADirectoryError: `path` should be a file but is a folder.
+    """
+    full = os.path.abspath(path)
+    if os.path.isfile(full) and folder:
+        raise NotADirectoryError(f"{option} {path}: this is a file; a folder is needed here.")
+    if os.path.isdir(full) and not folder:
+        raise IsADirectoryError(f"{option} {path}: this is a folder; a file name is needed here.")
+    parent = os.path.dirname(full)
+    while not os.path.exists(parent):
+        parent = os.path.dirname(parent)
+    if not os.path.isdir(parent):
+        raise NotADirectoryError(f"{option} {path}: {parent} is a file, so nothing can be written under it.")
 
 
 def load_uint8(source, image_size=None, verbose=True):

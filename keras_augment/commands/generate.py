@@ -5,6 +5,8 @@ import os
 
 import numpy as np
 
+from keras_augment.commands.options import int64_seed, integer
+
 
 class ExportedGenerator:
     """A generator SavedModel (from `train` / `export_generator`) with `generate`.
@@ -19,6 +21,11 @@ class ExportedGenerator:
 
         if not os.path.isdir(path):
             raise FileNotFoundError(f"no exported generator at {path}")
+        if not os.path.isfile(os.path.join(path, "saved_model.pb")):
+            raise FileNotFoundError(
+                f"no exported generator at {path}: the folder has no saved_model.pb "
+                "(export one with `keras-augment train`)."
+            )
         loaded = tf.saved_model.load(path)
         if "generate" not in loaded.signatures:
             raise ValueError(f"{path} is not an exported generator (no `generate` signature).")
@@ -64,23 +71,30 @@ def add_parser(commands, default_spec):
         description="Draw samples from a generator exported by `keras-augment train`.",
     )
     parser.add_argument("--model", default="saved_models/cvae", help="exported generator (%(default)s)")
-    parser.add_argument("--count", type=int, default=40, help="number of samples (%(default)s)")
-    parser.add_argument("--labels", type=int, nargs="*", help="classes, used in turn (default: all)")
+    parser.add_argument("--count", type=integer("--count", minimum=1), default=40,
+                        help="number of samples (%(default)s)")
+    parser.add_argument("--labels", type=integer("--labels", minimum=0), nargs="*",
+                        help="classes, used in turn (default: all)")
     parser.add_argument("--output", default="outputs/generated.png", help="PNG grid (%(default)s)")
     parser.add_argument("--output-dir", default=None, help="write one PNG per sample here instead")
-    parser.add_argument("--columns", type=int, default=10, help="grid columns (%(default)s)")
-    parser.add_argument("--scale", type=int, default=None, help="tile upscaling (auto)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the noise (%(default)s)")
+    parser.add_argument("--columns", type=integer("--columns", minimum=1), default=10,
+                        help="grid columns (%(default)s)")
+    parser.add_argument("--scale", type=integer("--scale", minimum=1), default=None,
+                        help="tile upscaling (auto)")
+    parser.add_argument("--seed", type=int64_seed(), default=0, help="seed of the noise (%(default)s)")
     parser.set_defaults(handler=run)
     return parser
 
 
 def run(args):
-    from keras_augment.commands.common import parse_labels
+    from keras_augment.commands.common import check_output, parse_labels
+
+    if args.output_dir:
+        check_output(args.output_dir, "--output-dir", folder=True)
+    else:
+        check_output(args.output, "--output", folder=False)
     from keras_augment.visualize import make_grid, save_png, to_uint8
 
-    if args.count < 1 or args.columns < 1:
-        raise ValueError("--count and --columns must be at least 1.")
     generator = ExportedGenerator(args.model)
     labels = None
     if generator.conditional:

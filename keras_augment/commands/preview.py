@@ -4,6 +4,8 @@ import os
 
 import numpy as np
 
+from keras_augment.commands.options import int64_seed, integer
+
 PHOTO = os.path.join(os.path.dirname(os.path.dirname(__file__)), "data", "bundled", "astronaut.jpg")
 
 
@@ -114,18 +116,23 @@ def add_parser(commands, default_spec):
     parser.add_argument("--data", default=None, help="dataset: 'digits', a folder, .npz or TFDS name")
     parser.add_argument("--spec", default=default_spec, help="augmenter spec, e.g. %(default)r")
     parser.add_argument("--output", default="outputs/preview.png", help="PNG path (%(default)s)")
-    parser.add_argument("--count", type=int, default=6, help="dataset images, one per row (%(default)s)")
-    parser.add_argument("--variants", type=int, default=5, help="augmented copies per image (%(default)s)")
-    parser.add_argument("--scale", type=int, default=None, help="tile upscaling (auto)")
-    parser.add_argument("--image-size", type=int, nargs=2, metavar=("H", "W"), help="resize inputs")
-    parser.add_argument("--seed", type=int, default=0, help="seed of every random draw (%(default)s)")
+    parser.add_argument("--count", type=integer("--count", minimum=1), default=6,
+                        help="dataset images, one per row (%(default)s)")
+    parser.add_argument("--variants", type=integer("--variants", minimum=1), default=5,
+                        help="augmented copies per image (%(default)s)")
+    parser.add_argument("--scale", type=integer("--scale", minimum=1), default=None,
+                        help="tile upscaling (auto)")
+    parser.add_argument("--image-size", type=integer("--image-size", minimum=1), nargs=2, metavar=("H", "W"),
+                        help="resize inputs")
+    parser.add_argument("--seed", type=int64_seed(), default=0, help="seed of every random draw (%(default)s)")
     parser.set_defaults(handler=run)
     return parser
 
 
 def run(args):
-    if args.count < 1 or args.variants < 1:
-        raise ValueError("--count and --variants must be at least 1.")
+    from keras_augment.commands.common import check_output
+
+    check_output(args.output, "--output", folder=False)
     path, shape = preview(
         args.spec, args.output, args.data, args.files, args.count, args.variants, args.seed,
         args.scale, tuple(args.image_size) if args.image_size else None,

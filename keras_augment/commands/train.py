@@ -3,6 +3,8 @@
 import json
 import os
 
+from keras_augment.commands.options import int64_seed, integer
+
 KINDS = {"vae": "VAE", "cvae": "ConditionalVAE", "gan": "GAN", "cgan": "ConditionalGAN"}
 INFO_FILE = "generator_info.json"
 
@@ -20,14 +22,19 @@ def add_parser(commands, default_spec):
     )
     parser.add_argument("kind", choices=sorted(KINDS), help="model family")
     parser.add_argument("--data", default="digits", help="dataset: 'digits', a folder, .npz or TFDS name")
-    parser.add_argument("--image-size", type=int, nargs=2, metavar=("H", "W"), help="resize (multiples of 4)")
-    parser.add_argument("--epochs", type=int, default=20, help="training epochs (%(default)s)")
-    parser.add_argument("--batch-size", type=int, default=64, help="batch size (%(default)s)")
-    parser.add_argument("--latent-dim", type=int, default=16, help="latent code size (%(default)s)")
-    parser.add_argument("--width", type=int, default=32, help="base filter count (%(default)s)")
+    parser.add_argument("--image-size", type=integer("--image-size", minimum=1), nargs=2, metavar=("H", "W"),
+                        help="resize (multiples of 4)")
+    parser.add_argument("--epochs", type=integer("--epochs", minimum=1), default=20,
+                        help="training epochs (%(default)s)")
+    parser.add_argument("--batch-size", type=integer("--batch-size", minimum=1), default=64,
+                        help="batch size (%(default)s)")
+    parser.add_argument("--latent-dim", type=integer("--latent-dim", minimum=1), default=16,
+                        help="latent code size (%(default)s)")
+    parser.add_argument("--width", type=integer("--width", minimum=1), default=32,
+                        help="base filter count (%(default)s)")
     parser.add_argument("--output-dir", default="outputs", help="sample grids go to OUTPUT_DIR/KIND")
     parser.add_argument("--saved-models", default="saved_models", help="export folder (%(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of every random draw (%(default)s)")
+    parser.add_argument("--seed", type=int64_seed(), default=0, help="seed of every random draw (%(default)s)")
     parser.add_argument("--xla", choices=("auto", "on", "off"), default="auto",
                         help="XLA-compile the train step; auto: only with a GPU (%(default)s)")
     parser.add_argument("--quiet", action="store_true", help="no per-epoch progress")
@@ -58,12 +65,13 @@ def build_model(kind, image_shape, num_classes, latent_dim=16, width=32, seed=0,
 
 
 def train_generator(kind, ds, num_classes, epochs, batch_size=64, latent_dim=16, width=32, seed=0,
-                    sample_dir=None, verbose=1, jit_compile="auto"):
+                    sample_dir=None, verbose=1, jit_compile="auto", callbacks=()):
     """Train `kind` on an unbatched uint8 `{"images", "labels"}` dataset.
 
     `jit_compile="auto"` uses XLA only with a GPU: on a CPU its compilation
     takes about 20 s and its convolutions were measured slower (see
-    `benchmarks/train_step.py`).
+    `benchmarks/train_step.py`). `callbacks` are Keras callbacks added to the
+    NaN guard and the sample grids.
     """
     import tensorflow as tf
 
@@ -78,7 +86,7 @@ def train_generator(kind, ds, num_classes, epochs, batch_size=64, latent_dim=16,
     keras.utils.set_random_seed(seed)
     image_shape = tuple(ds.element_spec["images"].shape)
     model = build_model(kind, image_shape, num_classes, latent_dim, width, seed, jit_compile)
-    callbacks = [NaNGuard()]
+    callbacks = [NaNGuard(), *callbacks]
     if sample_dir:
         callbacks.append(SampleGrid(sample_dir, every_n_epochs=max(1, epochs // 4), columns=10, seed=seed))
     batches = ds.shuffle(4096, seed=seed).batch(batch_size, drop_remainder=True).prefetch(2)
@@ -104,8 +112,10 @@ def export(model, kind, path, num_classes):
 
 
 def run(args):
-    from keras_augment.commands.common import load_uint8
+    from keras_augment.commands.common import check_output, load_uint8
 
+    check_output(args.output_dir, "--output-dir", folder=True)
+    check_output(args.saved_models, "--saved-models", folder=True)
     ds, num_classes = load_uint8(args.data, tuple(args.image_size) if args.image_size else None)
     sample_dir = os.path.join(args.output_dir, args.kind)
     model = train_generator(

@@ -1,21 +1,23 @@
-"""Cleaning: skip bad image files, refuse decompression bombs, find duplicates.
+"""Cleaning: the report of skipped files, duplicates and dataset statistics.
 
-Bad files never crash a run: each one is skipped and recorded with its
-reason in a `CleaningReport`, whose `summary()` names them.
+Bad files never crash a run: each one is skipped (see `image_files` and
+`folders`) and recorded with its reason in a `CleaningReport`, whose
+`summary()` names them.
 """
 
 import collections
 import dataclasses
 import hashlib
-import os
-import warnings
 
 import numpy as np
 
-IMAGE_FORMATS = ("JPEG", "PNG", "BMP", "GIF")
-IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
-# 40 megapixels: far above any training image, far below a bomb's billions.
-DEFAULT_MAX_PIXELS = 40_000_000
+from keras_augment.data.image_files import (  # noqa: F401  (kept importable from here)
+    DEFAULT_MAX_PIXELS,
+    IMAGE_EXTENSIONS,
+    IMAGE_FORMATS,
+    check_image_file,
+)
+from keras_augment.layers.arguments import check_integer
 
 
 @dataclasses.dataclass
@@ -49,105 +51,16 @@ class CleaningReport:
         return "\n".join(lines)
 
 
-def check_image_file(path, max_pixels=DEFAULT_MAX_PIXELS):
-    """Check that `path` is a complete JPEG/PNG/BMP/GIF within the pixel limit.
-
-    The header is read first, so an oversized image is refused before any
-    pixel is decoded.
-
-    Args:
-        path: file to check.
-        max_pixels: largest width * height accepted.
-
-    Returns:
-        `(None, info)` with `info = {"size": (width, height), "mode": mode}`
-        when the file is usable, else `(reason, None)`.
-    """
-    from PIL import Image
-
-    try:
-        if os.path.getsize(path) == 0:
-            return "empty file (0 bytes)", None
-    except OSError as error:
-        return f"unreadable: {error.strerror}", None
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-        try:
-            with Image.open(path) as image:
-                if image.format not in IMAGE_FORMATS:
-                    return f"unsupported format {image.format}", None
-                width, height = image.size
-                if width * height > max_pixels:
-                    return (
-                        f"too large: {width}x{height} pixels is over the limit of "
-                        f"{max_pixels} (possible decompression bomb)"
-                    ), None
-                mode = image.mode
-                previous_limit = Image.MAX_IMAGE_PIXELS
-                Image.MAX_IMAGE_PIXELS = None  # our own limit was checked above
-                try:
-                    image.load()
-                finally:
-                    Image.MAX_IMAGE_PIXELS = previous_limit
-        except Image.UnidentifiedImageError:
-            return "not an image", None
-        except (OSError, SyntaxError, ValueError) as error:
-            return f"truncated or corrupt: {error}", None
-    return None, {"size": (width, height), "mode": mode}
-
-
-def _inside(path, root):
-    return os.path.commonpath([path, root]) == root
-
-
-def scan_folder(root, max_pixels=DEFAULT_MAX_PIXELS, report=None):
-    """List the usable images of a folder of class subfolders.
-
-    Symbolic links are never followed out of `root`: a link whose target
-    lies outside is skipped and reported.
-
-    Args:
-        root: folder whose subfolders are class names.
-        max_pixels: largest width * height accepted.
-        report: optional `CleaningReport` to fill; a new one by default.
-
-    Returns:
-        `(paths, labels, class_names, infos, report)`, sorted by class and name.
-    """
-    real_root = os.path.realpath(root)
-    if not os.path.isdir(real_root):
-        raise FileNotFoundError(f"no such folder: {root}")
-    report = report or CleaningReport()
-    class_names = []
-    for name in sorted(os.listdir(real_root)):
-        class_dir = os.path.join(real_root, name)
-        if name.startswith(".") or not os.path.isdir(class_dir):
-            continue
-        if not _inside(os.path.realpath(class_dir), real_root):
-            report.skipped.append((class_dir, "symbolic link outside the dataset folder"))
-            continue
-        class_names.append(name)
-    if not class_names:
-        raise ValueError(f"folder {root} has no class subfolders (one per label).")
-    paths, labels, infos = [], [], []
-    for label, name in enumerate(class_names):
-        class_dir = os.path.join(real_root, name)
-        for folder, subfolders, files in os.walk(class_dir, followlinks=False):
-            subfolders.sort()
-            for file_name in sorted(files):
-                path = os.path.join(folder, file_name)
-                if not _inside(os.path.realpath(path), real_root):
-                    report.skipped.append((path, "symbolic link outside the dataset folder"))
-                    continue
-                reason, info = check_image_file(path, max_pixels)
-                if reason:
-                    report.skipped.append((path, reason))
-                    continue
-                paths.append(path)
-                labels.append(label)
-                infos.append(info)
-    report.kept = len(paths)
-    return paths, labels, class_names, infos, report
+def check_report(report, owner):
+    """`report`, or a new `CleaningReport` when None; anything else is refused."""
+    if report is None:
+        return CleaningReport()
+    if not isinstance(report, CleaningReport):
+        raise ValueError(
+            f"{owner}: `report` must be a keras_augment.data.CleaningReport or None; "
+            f"received {type(report).__name__}."
+        )
+    return report
 
 
 def perceptual_hash(image):
@@ -179,6 +92,7 @@ def find_duplicates(images, threshold=4):
         `(exact_groups, near_groups)`: lists of sorted index lists with two or
         more members; near groups leave out pairs already exact duplicates.
     """
+    threshold = check_integer(threshold, "threshold", "find_duplicates()")
     by_digest = collections.defaultdict(list)
     for index, image in enumerate(images):
         array = np.ascontiguousarray(image)
@@ -228,7 +142,10 @@ def deduplicate(ds, threshold=4, remove=True, report=None):
     """
     import tensorflow as tf
 
-    report = report or CleaningReport()
+    threshold = check_integer(threshold, "threshold", "deduplicate()")
+    if not isinstance(remove, bool):
+        raise ValueError(f"deduplicate(): `remove` must be True or False; received remove={remove!r}.")
+    report = check_report(report, "deduplicate()")
     samples = list(ds.as_numpy_iterator())
     exact, near = find_duplicates([s["images"] for s in samples], threshold)
     report.exact_duplicates, report.near_duplicates = exact, near
@@ -258,6 +175,8 @@ def stats(ds, max_samples=None):
         (lists, one per channel, in the images' own units) and `sizes`
         ({(height, width): count}).
     """
+    if max_samples is not None:
+        max_samples = check_integer(max_samples, "max_samples", "stats()", minimum=1)
     class_counts, sizes = collections.Counter(), collections.Counter()
     total = 0
     sums = squares = None

@@ -19,14 +19,17 @@ import os
 import numpy as np
 import tensorflow as tf
 
-INFO_FILE = "dataset_info.json"
-FORMAT = "keras_augment.expand/1"
+from keras_augment.data.records import (  # noqa: F401  (also importable from here)
+    FORMAT,
+    INFO_FILE,
+    is_record_folder,
+    read_records,
+    unfinished_expansion,
+)
+from keras_augment.data.processing import wrap_int64
+from keras_augment.layers.arguments import check_integer, check_seed, check_unit_interval
+
 ORIGINAL, AUGMENTED, SYNTHETIC = 0, 1, 2
-
-
-def is_record_folder(path):
-    """True when `path` holds a finished dataset written by `expand`."""
-    return os.path.isfile(os.path.join(path, INFO_FILE))
 
 
 def _example(image, label, origin):
@@ -117,11 +120,12 @@ def expand(
         generator: None, a model with `generate(n, labels=..., seed=...)` or a
             callable `generator(labels, seed)` returning images `[n, H, W, C]`
             in the same value range as `ds` (cast to its dtype).
-        synthetic_fraction: share of the extra rounds that are synthetic;
-            default 0.5 with both sources, else all from the one given.
-        seed: integer seed of every draw.
-        batch_size: samples processed at once.
-        shard_size: examples per TFRecord shard.
+        synthetic_fraction: share of the extra rounds that are synthetic, in
+            [0, 1]; default 0.5 with both sources, else all from the one given.
+        seed: integer seed of every draw (Python or NumPy int in the int64
+            range).
+        batch_size: samples processed at once, an integer >= 1.
+        shard_size: examples per TFRecord shard, an integer >= 1.
         overwrite: replace an existing dataset at `path`.
         verbose: show a progress bar.
 
@@ -130,9 +134,12 @@ def expand(
     """
     import keras
 
-    factor = int(factor)
-    if factor < 1:
-        raise ValueError(f"expand() expected an integer factor >= 1; got {factor}.")
+    factor = check_integer(factor, "factor", "expand()", minimum=1)
+    seed = check_seed(seed, "expand()", allow_none=False)
+    batch_size = check_integer(batch_size, "batch_size", "expand()", minimum=1)
+    shard_size = check_integer(shard_size, "shard_size", "expand()", minimum=1)
+    if synthetic_fraction is not None:
+        synthetic_fraction = check_unit_interval(synthetic_fraction, "synthetic_fraction", "expand()")
     if factor > 1 and augmenter is None and generator is None:
         raise ValueError("expand() with factor > 1 needs an augmenter or a generator.")
     if synthetic_fraction is None:
@@ -166,7 +173,7 @@ def expand(
             images, labels = batch["images"], batch["labels"]
             outputs = [("original", images)]
             for round_index, kind in enumerate(rounds):
-                round_seed = int(seed) * 1_000_003 + round_index * 10_007 + batch_index
+                round_seed = wrap_int64(seed * 1_000_003 + round_index * 10_007 + batch_index)
                 if kind == "augmented":
                     made = call_augmenter(images, tf.constant(round_seed, tf.int64))
                 else:
@@ -190,6 +197,8 @@ def expand(
         "counts": counts,
         "images_shape": spec.shape.as_list(),
         "images_dtype": spec.dtype.name,
+        # Lets a reader tell a complete shard from one cut short by a copy.
+        "shard_bytes": [os.path.getsize(os.path.join(path, name)) for name in names],
     }
     temp_info = os.path.join(path, f".{INFO_FILE}.partial")
     with open(temp_info, "w") as handle:
@@ -219,32 +228,3 @@ def _prepare_folder(path, overwrite):
     for name in os.listdir(path):
         if name.startswith("data-") and name.endswith(".tfrecord") or name.endswith(".partial"):
             os.remove(os.path.join(path, name))
-
-
-def read_records(path, with_origin=False):
-    """Read a folder written by `expand` as `{"images", "labels"}` (+ `origin`)."""
-    with open(os.path.join(path, INFO_FILE)) as handle:
-        info = json.load(handle)
-    if info.get("format") != FORMAT:
-        raise ValueError(f"{path}: unknown dataset format {info.get('format')!r}.")
-    files = [os.path.join(path, name) for name in info["shards"]]
-    missing = [name for name in files if not os.path.isfile(name)]
-    if missing:
-        raise FileNotFoundError(f"{path}: missing shards {missing}")
-    dtype, shape = tf.as_dtype(info["images_dtype"]), info["images_shape"]
-    description = {
-        "images": tf.io.FixedLenFeature([], tf.string),
-        "labels": tf.io.FixedLenFeature([], tf.int64),
-        "origin": tf.io.FixedLenFeature([], tf.int64),
-    }
-
-    def parse(record):
-        example = tf.io.parse_single_example(record, description)
-        images = tf.ensure_shape(tf.io.parse_tensor(example["images"], dtype), shape)
-        element = {"images": images, "labels": example["labels"]}
-        if with_origin:
-            element["origin"] = example["origin"]
-        return element
-
-    ds = tf.data.TFRecordDataset(files).map(parse, num_parallel_calls=tf.data.AUTOTUNE)
-    return ds.apply(tf.data.experimental.assert_cardinality(info["count"]))

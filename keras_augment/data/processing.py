@@ -4,10 +4,18 @@ Every function takes and returns `tf.data.Dataset`s of `{"images", "labels"}`
 dicts and is deterministic for a given seed.
 """
 
+import numbers
+
 import numpy as np
 import tensorflow as tf
 
 from keras_augment.data.sources import _resizer
+from keras_augment.layers.arguments import check_integer, check_seed, check_unit_interval, is_integer
+
+
+def wrap_int64(value):
+    """`value` wrapped into the int64 range, so derived seeds never overflow."""
+    return (value + 2**63) % 2**64 - 2**63
 
 
 def _count(ds):
@@ -28,15 +36,14 @@ def split(ds, validation_fraction=0.2, seed=0):
     Args:
         ds: finite dataset.
         validation_fraction: share of elements for validation, in [0, 1].
-        seed: integer; the same seed always gives the same split.
+        seed: integer (Python or NumPy, int64 range); the same seed always
+            gives the same split.
 
     Returns:
         `(train, validation)` datasets.
     """
-    if not 0.0 <= validation_fraction <= 1.0:
-        raise ValueError(
-            f"split() expected validation_fraction in [0, 1]; got {validation_fraction}."
-        )
+    validation_fraction = check_unit_interval(validation_fraction, "validation_fraction", "split()")
+    seed = check_seed(seed, "split()", allow_none=False)
     count = _count(ds)
     validation_count = int(round(validation_fraction * count))
     order = tf.argsort(tf.random.stateless_uniform([count], seed=[seed, 0x5E1]))
@@ -68,9 +75,11 @@ def balance(ds, strategy="oversample", target=None, seed=0):
         strategy: `"oversample"` repeats samples of small classes up to the
             largest class; `"undersample"` keeps a seeded subset of each class
             down to the smallest.
-        target: samples per class instead of the largest/smallest count;
-            classes below it are repeated, classes above it cut.
-        seed: integer seed of the subset choice and the interleaving order.
+        target: samples per class (an integer >= 1) instead of the
+            largest/smallest count; classes below it are repeated, classes
+            above it cut.
+        seed: integer seed (int64 range) of the subset choice and the
+            interleaving order.
 
     Returns:
         A dataset with `target * number_of_classes` elements in a seeded order.
@@ -79,20 +88,24 @@ def balance(ds, strategy="oversample", target=None, seed=0):
         raise ValueError(
             f"balance() expected strategy 'oversample' or 'undersample'; got {strategy!r}."
         )
+    seed = check_seed(seed, "balance()", allow_none=False)
+    if target is not None:
+        target = check_integer(target, "target", "balance()", minimum=1)
     counts = class_counts(ds)
     if not counts:
         raise ValueError("balance() received an empty dataset.")
     if target is None:
         target = max(counts.values()) if strategy == "oversample" else min(counts.values())
-    if target < 1:
-        raise ValueError(f"balance() expected a positive target; got {target}.")
     labels = sorted(counts)
     per_class = []
     for position, label in enumerate(labels):
         members = ds.filter(lambda e, label=label: tf.equal(e["labels"], label))
-        members = members.shuffle(counts[label], seed=seed + position, reshuffle_each_iteration=False)
+        members = members.shuffle(
+            counts[label], seed=wrap_int64(seed + position), reshuffle_each_iteration=False
+        )
         per_class.append(members.repeat().take(target))
-    choices = np.random.default_rng(seed).permutation(np.repeat(np.arange(len(labels)), target))
+    # NumPy wants a non-negative seed: the int64 seed's 64 bits, read unsigned.
+    choices = np.random.default_rng(seed % 2**64).permutation(np.repeat(np.arange(len(labels)), target))
     balanced = tf.data.Dataset.choose_from_datasets(
         per_class, tf.data.Dataset.from_tensor_slices(choices.astype(np.int64))
     )
@@ -100,8 +113,8 @@ def balance(ds, strategy="oversample", target=None, seed=0):
 
 
 def resize(ds, image_size):
-    """Resize every image to `image_size` (int or `(height, width)`), bilinear."""
-    return ds.map(_resizer(image_size), num_parallel_calls=tf.data.AUTOTUNE)
+    """Resize every image to `image_size` (int or `(height, width)`, each >= 1), bilinear."""
+    return ds.map(_resizer(image_size, "resize()"), num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def normalize(ds, value_range=(0.0, 1.0), input_range=(0.0, 255.0), mean=None, std=None):
@@ -114,7 +127,14 @@ def normalize(ds, value_range=(0.0, 1.0), input_range=(0.0, 255.0), mean=None, s
         mean, std: per-channel statistics (e.g. from `stats`, in output units)
             subtracted and divided after scaling.
     """
-    (low, high), (in_low, in_high) = value_range, input_range
+    (low, high), (in_low, in_high) = (
+        _number_pair(value_range, "value_range"), _number_pair(input_range, "input_range")
+    )
+    if in_low == in_high:
+        raise ValueError(
+            f"normalize(): `input_range` must have two different bounds; received "
+            f"input_range={input_range!r}."
+        )
     scale = (high - low) / (in_high - in_low)
 
     def apply(element):
@@ -126,6 +146,20 @@ def normalize(ds, value_range=(0.0, 1.0), input_range=(0.0, 255.0), mean=None, s
         return {**element, "images": images}
 
     return ds.map(apply, num_parallel_calls=tf.data.AUTOTUNE)
+
+
+def _number_pair(value, name):
+    if (
+        not isinstance(value, (tuple, list))
+        or len(value) != 2
+        or not all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in value)
+        or not all(np.isfinite(v) for v in value)
+    ):
+        raise ValueError(
+            f"normalize(): `{name}` must be a pair of finite numbers (low, high); "
+            f"received {name}={value!r}."
+        )
+    return float(value[0]), float(value[1])
 
 
 def augment(
@@ -152,8 +186,10 @@ def augment(
         ds: batched dataset of tensors, or of dicts with the augmenter's key
             (`images`, or `text`/`audio` for those layers) and others it routes.
         augmenter: a keras_augment layer (or any layer taking `seed=`).
-        seed: integer seed.
-        num_parallel_calls: passed to `Dataset.map`.
+        seed: integer seed (Python or NumPy int in the int64 range; bools
+            and floats are refused).
+        num_parallel_calls: an integer >= 1 or `tf.data.AUTOTUNE`, passed to
+            `Dataset.map`.
         service: optional tf.data service dispatcher address
             (`"grpc://host:port"`) to run the map on its workers.
         job_name: optional service job name, to share one job between readers.
@@ -168,7 +204,9 @@ def augment(
     """
     if not callable(augmenter):
         raise ValueError(f"augment() expected a layer; got {type(augmenter).__name__}.")
-    seed = int(seed)
+    seed = check_seed(seed, "augment()", allow_none=False)
+    if not (is_integer(num_parallel_calls) and num_parallel_calls == tf.data.AUTOTUNE):
+        check_integer(num_parallel_calls, "num_parallel_calls", "augment()", minimum=1)
     epoch_token = tf.data.Dataset.random(seed=seed, rerandomize_each_iteration=True).take(1)
     tokens = epoch_token.flat_map(lambda token: tf.data.Dataset.from_tensors(token).repeat())
     numbered = tf.data.Dataset.zip((tokens, ds.enumerate()))

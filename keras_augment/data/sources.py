@@ -1,13 +1,13 @@
 """`load`: one entry point for every data source, giving `{"images", "labels"}`."""
 
-import importlib
 import os
 
 import numpy as np
 import tensorflow as tf
 
-from keras_augment.data import cleaning
+from keras_augment.data import cleaning, folders, image_files, records, tfds_source
 from keras_augment.data.bundled import load_digits_arrays
+from keras_augment.layers.arguments import is_integer
 
 DIGITS = "digits"
 
@@ -31,12 +31,13 @@ def load(
         source: one of
             - `"digits"`: the bundled UCI digits (8x8x1, pixel counts 0..16);
             - a folder of class subfolders holding JPEG, PNG, BMP or GIF files
-              (bad files are skipped and recorded in `report`);
+              (bad files are skipped and recorded in `report`; see below);
             - a folder written by `keras_augment.data.expand` (TFRecords);
             - a `.npz` file with arrays `images` and `labels`;
             - a tuple `(images, labels)` or dict of NumPy arrays;
             - any other string: a TensorFlow Datasets name such as `"mnist"`,
-              downloaded by TFDS on first use (needs internet).
+              downloaded by TFDS on first use (needs internet) unless already
+              prepared in `data_dir`.
         split: TFDS split (e.g. `"train"`, `"test[:10%]"`); for the other
             sources only `"train"` or `"all"` (everything) are accepted; use
             `keras_augment.data.split` for a validation split.
@@ -46,12 +47,32 @@ def load(
         channels: 1 or 3 to convert folder images to; by default 3, or 1 when
             every image is grey.
         data_dir: TFDS data folder (TFDS's default when None).
-        max_pixels: folder images with more pixels are refused.
+        max_pixels: folder images with more pixels (width * height, an
+            integer >= 1) are refused from their header, before decoding.
         report: a `CleaningReport` to fill with skipped files.
         verbose: print the cleaning summary when files were skipped.
 
+    Folders: every file is checked before the dataset is built, with Pillow
+    (header first, so `max_pixels` applies before any decoding) and with the
+    TensorFlow decoder that will read it in the pipeline, with the same
+    channels, so iterating never fails on a bad file: truncated, corrupt,
+    oversized and non-image files are skipped and named in `report`.
+    Symbolic links are followed only inside the folder; a link back to a
+    folder already read (a loop) or to a file already listed is skipped and
+    reported, so each file is loaded once, under its first class. JPEG (and
+    other) EXIF orientation is applied as `PIL.ImageOps.exif_transpose` does,
+    so images come out upright as image viewers show them; sizes are the
+    upright ones. A GIF or BMP loaded with `channels=1` is decoded to RGB and
+    converted to grey (`tf.image.rgb_to_grayscale`).
+
     Returns:
         A `tf.data.Dataset`.
+
+    Raises:
+        ValueError: for a bad argument, an unfinished `expand` output folder,
+            a folder without readable images, or a TFDS dataset that is not
+            prepared in `data_dir` and cannot be downloaded (this fails
+            within seconds when offline).
 
     Example:
 
@@ -59,6 +80,12 @@ def load(
     >>> ds.element_spec["images"].shape
     TensorShape([8, 8, 1])
     """
+    image_files.check_max_pixels(max_pixels, "load()")
+    report = cleaning.check_report(report, "load()")
+    if image_size is not None:
+        check_image_size(image_size, "load()")
+    if channels is not None:
+        image_files.check_channels(channels, "load()")
     if isinstance(source, (tuple, list, dict)):
         ds = _from_arrays(source, split)
     elif not isinstance(source, (str, os.PathLike)):
@@ -69,25 +96,31 @@ def load(
     elif str(source) == DIGITS:
         ds = _from_arrays(load_digits_arrays(), split)
     elif os.path.isdir(source):
-        # By module path: the package exports the function `expand` under that name.
-        records = importlib.import_module("keras_augment.data.expand")
         if records.is_record_folder(source):
             _check_whole_split(split, source)
             ds = records.read_records(source)
+        elif records.unfinished_expansion(source):
+            raise ValueError(f"load(): {records.unfinished_expansion(source)}")
         else:
             ds = _from_folder(source, split, channels, max_pixels, report, verbose)
     elif str(source).endswith(".npz"):
         if not os.path.isfile(source):
-            raise FileNotFoundError(f"no such file: {source}")
+            raise FileNotFoundError(f"load(): no such file: {source}")
         with np.load(source) as arrays:
             ds = _from_arrays({key: arrays[key] for key in arrays.files}, split)
     elif os.sep in str(source) or str(source).startswith("."):
-        raise FileNotFoundError(f"no such folder or file: {source}")
+        raise FileNotFoundError(f"load(): no such folder or file: {source}")
     else:
-        ds = _from_tfds(str(source), split, data_dir)
+        ds = tfds_source.load_tfds(str(source), split, data_dir)
+    if channels is not None and not hasattr(ds, "class_names"):
+        # Only decoded files are converted; silently ignoring it would mislead.
+        raise ValueError(
+            f"load(): `channels` applies to folders of image files; {source!r} is "
+            f"not one (received channels={channels!r})."
+        )
     if image_size is not None:
         class_names = getattr(ds, "class_names", None)
-        ds = ds.map(_resizer(image_size), num_parallel_calls=tf.data.AUTOTUNE)
+        ds = ds.map(_resizer(image_size, "load()"), num_parallel_calls=tf.data.AUTOTUNE)
         if class_names is not None:
             ds.class_names = class_names
     return ds
@@ -131,70 +164,53 @@ def _from_arrays(arrays, split):
 
 def _from_folder(root, split, channels, max_pixels, report, verbose):
     _check_whole_split(split, root)
-    paths, labels, class_names, infos, report = cleaning.scan_folder(root, max_pixels, report)
+    contents = folders.scan_folder(root, max_pixels, report, channels)
+    report = contents.report
     if verbose and report.skipped:
         print(report.summary())
-    if not paths:
-        raise ValueError(f"folder {root} holds no readable images.\n{report.summary()}")
-    if channels is None:
-        grey = all(info["mode"] in ("L", "1", "I;16", "I") for info in infos)
-        channels = 1 if grey else 3
-    if channels not in (1, 3):
-        raise ValueError(f"load() expected channels 1 or 3; got {channels}.")
-    ds = tf.data.Dataset.from_tensor_slices(
-        {"path": tf.constant(paths), "labels": tf.constant(labels, tf.int64)}
-    )
-    # Files were fully decoded once by PIL above, so TF's decoder sees only good ones.
-    decode = lambda element: {  # noqa: E731
-        "images": tf.ensure_shape(
-            tf.io.decode_image(
-                tf.io.read_file(element["path"]), channels=channels, expand_animations=False
-            ),
-            [None, None, channels],
-        ),
-        "labels": element["labels"],
+    if not contents.paths:
+        raise ValueError(f"load(): folder {root} holds no readable images.\n{report.summary()}")
+    extras, flags = contents.decoder_extras()
+    # The very decoder every file passed during the scan: no file fails mid-epoch.
+    decode = image_files.make_decoder(contents.channels, **flags)
+    columns = {
+        "path": tf.constant(contents.paths),
+        "labels": tf.constant(contents.labels, tf.int64),
+        **{key: tf.constant(values) for key, values in extras.items()},
     }
-    ds = ds.map(decode, num_parallel_calls=tf.data.AUTOTUNE)
-    sizes = {info["size"] for info in infos}
-    if len(sizes) == 1:
-        width, height = sizes.pop()
-        ds = ds.map(lambda e: {**e, "images": tf.ensure_shape(e["images"], [height, width, channels])})
-    ds.class_names = class_names
+    sizes = {image_files.oriented_size(info) for info in contents.infos}
+    height, width = sizes.pop() if len(sizes) == 1 else (None, None)
+
+    def read(element):
+        image = decode(tf.io.read_file(element["path"]), element)
+        return {
+            "images": tf.ensure_shape(image, [height, width, contents.channels]),
+            "labels": element["labels"],
+        }
+
+    ds = tf.data.Dataset.from_tensor_slices(columns).map(read, num_parallel_calls=tf.data.AUTOTUNE)
+    ds.class_names = contents.class_names
     return ds
 
 
-def _from_tfds(name, split, data_dir):
-    try:
-        import tensorflow_datasets as tfds
-    except ImportError:  # pragma: no cover - tfds is a dependency
-        raise ValueError(f"load({name!r}) needs tensorflow-datasets installed.") from None
-    import keras_augment.data.digits_tfds  # noqa: F401  (registers "digits")
-
-    if name not in tfds.list_builders() and "/" not in name and ":" not in name:
-        raise ValueError(
-            f"load({name!r}): not a folder, file or TensorFlow Datasets name "
-            "(see tfds.list_builders())."
-        )
-    try:
-        ds, info = tfds.load(name, split=split, data_dir=data_dir, with_info=True)
-    except (OSError, ConnectionError, RuntimeError, tfds.core.registered.DatasetNotFoundError) as error:
-        # Typically no internet for the first download: say so plainly.
-        raise ValueError(
-            f"load({name!r}): TensorFlow Datasets could not provide split {split!r} "
-            f"({type(error).__name__}: {str(error).splitlines()[0] if str(error) else ''}). "
-            "Without internet use 'digits', a local folder or arrays."
-        ) from error
-    if not info.supervised_keys or len(info.supervised_keys) != 2:
-        raise ValueError(f"load({name!r}): the dataset has no (image, label) supervised keys.")
-    image_key, label_key = info.supervised_keys
-    return ds.map(
-        lambda e: {"images": e[image_key], "labels": tf.cast(e[label_key], tf.int64)},
-        num_parallel_calls=tf.data.AUTOTUNE,
+def check_image_size(image_size, owner):
+    """`image_size` (an int or a pair of ints, each >= 1) as `(height, width)`."""
+    if is_integer(image_size) and image_size >= 1:
+        return int(image_size), int(image_size)
+    if (
+        isinstance(image_size, (tuple, list))
+        and len(image_size) == 2
+        and all(is_integer(v) and v >= 1 for v in image_size)
+    ):
+        return int(image_size[0]), int(image_size[1])
+    raise ValueError(
+        f"{owner}: `image_size` must be an integer >= 1 or a pair (height, width) "
+        f"of integers >= 1; received image_size={image_size!r}."
     )
 
 
-def _resizer(image_size):
-    height, width = (image_size, image_size) if isinstance(image_size, int) else image_size
+def _resizer(image_size, owner="resize()"):
+    height, width = check_image_size(image_size, owner)
 
     def resize(element):
         images = element["images"]

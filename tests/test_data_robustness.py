@@ -191,6 +191,8 @@ def test_numeric_arguments_of_the_data_api_are_checked(tmp_path):
         (lambda: data.balance(ds, target=2.5), r"balance\(\): `target`"),
         (lambda: data.normalize(ds, input_range=(3, 3)), r"normalize\(\): `input_range`"),
         (lambda: data.normalize(ds, value_range=(0, "1")), r"normalize\(\): `value_range`"),
+        (lambda: data.normalize(ds, std=[0.5, 0.0, 1.0]), r"normalize\(\): `std`"),
+        (lambda: data.normalize(ds, mean=float("nan")), r"normalize\(\): `mean`"),
         (lambda: data.augment(ds.batch(2), lambda x, **k: x, num_parallel_calls=0),
          r"augment\(\): `num_parallel_calls`"),
         (lambda: data.stats(ds, max_samples=0), r"stats\(\): `max_samples`"),

@@ -125,7 +125,8 @@ def normalize(ds, value_range=(0.0, 1.0), input_range=(0.0, 255.0), mean=None, s
         value_range: output range for `input_range` (e.g. 0..16 digits -> 0..1).
         input_range: range of the input pixels.
         mean, std: per-channel statistics (e.g. from `stats`, in output units)
-            subtracted and divided after scaling.
+            subtracted and divided after scaling: finite numbers (or one
+            number), `std` above 0.
     """
     (low, high), (in_low, in_high) = (
         _number_pair(value_range, "value_range"), _number_pair(input_range, "input_range")
@@ -136,6 +137,17 @@ def normalize(ds, value_range=(0.0, 1.0), input_range=(0.0, 255.0), mean=None, s
             f"input_range={input_range!r}."
         )
     scale = (high - low) / (in_high - in_low)
+    for name, values in (("mean", mean), ("std", std)):
+        array = None if values is None else np.asarray(values)
+        if array is not None and (
+            array.dtype.kind not in "iuf" or array.ndim > 1 or not np.isfinite(array).all()
+            or (name == "std" and (array <= 0).any())
+        ):
+            rule = "finite and above 0" if name == "std" else "finite"
+            raise ValueError(
+                f"normalize(): `{name}` must be a number or a list of per-channel numbers, "
+                f"{rule}; received {name}={values!r}."
+            )
 
     def apply(element):
         images = (tf.cast(element["images"], tf.float32) - in_low) * scale + low

@@ -152,7 +152,7 @@ def test_sample_grid_writes_png_and_tensorboard(tmp_path):
     model.fit(images, labels, batch_size=16, epochs=4, verbose=0, callbacks=[grid])
     assert [p.split("/")[-1] for p in grid.written] == ["samples_epoch_0002.png", "samples_epoch_0004.png"]
     png = keras.utils.load_img(grid.written[0], color_mode="grayscale")
-    assert png.size == (3 * 8 * 4, 10 * 8 * 4)
+    assert png.size == (3 * (8 * 4 + 2) + 2, 10 * (8 * 4 + 2) + 2)  # 2-pixel gaps between tiles
     assert list((tmp_path / "logs").glob("events.out.tfevents.*"))
 
 

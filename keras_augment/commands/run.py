@@ -5,8 +5,12 @@ the training set, train one classifier without and one with augmentation,
 print both validation accuracies, export augmenter and generator.
 """
 
+import math
 import os
+import sys
 import time
+
+from keras_augment.commands.options import fraction, int64_seed, integer
 
 # Small rotations, shifts and zooms suit handwritten digits; flips do not.
 # A black background, so the fill is a constant zero rather than Keras's reflect.
@@ -16,6 +20,10 @@ GEOMETRIC_SPEC = (
     "RandomZoom((-0.1, 0.1), fill_mode='constant')"
 )
 FALLBACK_SPEC = "RandomBrightness(0.2)"
+FAST_NOTE = (
+    "--fast: a smoke run (1 epoch each, factor 2) that checks the steps work; "
+    "its accuracies are near chance and mean nothing."
+)
 
 
 def default_spec():
@@ -37,14 +45,17 @@ def add_parser(commands, default_spec_unused):
     parser.add_argument("--spec", default=None, help="augmenter spec (default: rotation, shift, zoom)")
     parser.add_argument("--output-dir", default="outputs", help="previews and data (%(default)s)")
     parser.add_argument("--saved-models", default="saved_models", help="export folder (%(default)s)")
-    parser.add_argument("--train-fraction", type=float, default=0.2,
+    parser.add_argument("--train-fraction", type=fraction("--train-fraction", open_interval=True),
+                        default=0.2,
                         help="share of the data the classifiers train on; the rest validates (%(default)s)")
     parser.add_argument("--generator", choices=("cvae", "cgan"), default="cvae", help="(%(default)s)")
-    parser.add_argument("--generator-epochs", type=int, default=60, help="(%(default)s)")
-    parser.add_argument("--classifier-epochs", type=int, default=40,
+    parser.add_argument("--generator-epochs", type=integer("--generator-epochs", minimum=1), default=60,
+                        help="(%(default)s)")
+    parser.add_argument("--classifier-epochs", type=integer("--classifier-epochs", minimum=1), default=40,
                         help="epochs over each classifier's own training set (%(default)s)")
-    parser.add_argument("--factor", type=int, default=4, help="expanded / original samples (%(default)s)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of every random draw (%(default)s)")
+    parser.add_argument("--factor", type=integer("--factor", minimum=1), default=4,
+                        help="expanded / original samples (%(default)s)")
+    parser.add_argument("--seed", type=int64_seed(), default=0, help="seed of every random draw (%(default)s)")
     parser.add_argument("--fast", action="store_true", help="tiny epochs, for smoke tests")
     parser.set_defaults(handler=run)
     return parser
@@ -92,16 +103,19 @@ def run(args):
     import keras_augment  # noqa: F401
     from keras_augment import data
     from keras_augment.commands import train as train_command
-    from keras_augment.commands.common import load_uint8
+    from keras_augment.commands.common import check_output, load_uint8
     from keras_augment.commands.preview import preview
     from keras_augment.export import export_augmenter
     from keras_augment.layers import Pipeline
     from keras_augment.spec import build_layers
 
+    check_output(args.output_dir, "--output-dir", folder=True)
+    check_output(args.saved_models, "--saved-models", folder=True)
     started = time.perf_counter()
     spec = args.spec or default_spec()
     if args.fast:
         args.generator_epochs, args.classifier_epochs, args.factor = 1, 1, 2
+        print(FAST_NOTE, flush=True)
     os.makedirs(args.output_dir, exist_ok=True)
     step = lambda number, text: print(f"[{number}/7] {text}", flush=True)  # noqa: E731
 
@@ -116,7 +130,8 @@ def run(args):
 
     preview_path, shape = preview(spec, os.path.join(args.output_dir, "preview.png"),
                                   source=ds_source_for_preview(ds), seed=args.seed)
-    step(2, f"augmentation preview ({spec}): {preview_path} ({shape[1]}x{shape[0]} pixels)")
+    step(2, f"augmentation preview ({spec}): {preview_path} ({shape[1]}x{shape[0]} pixels); "
+            "each row is an original (first column) then augmented copies")
 
     train, validation = data.split(ds, 1.0 - args.train_fraction, seed=args.seed)
     train, validation = train.cache(), validation.cache()
@@ -128,16 +143,19 @@ def run(args):
     generator = train_command.train_generator(
         args.generator, train, num_classes, args.generator_epochs, batch_size=32, seed=args.seed,
         sample_dir=sample_dir, verbose=0, jit_compile=False if args.fast else "auto",
+        callbacks=[epoch_progress(args.generator_epochs)],
     )
     print(f"      sample grids in {sample_dir}", flush=True)
 
     augmenter = Pipeline(build_layers(spec, seed=args.seed))
     expanded_path = os.path.join(args.output_dir, "expanded")
+    # Announced first, so the progress bar below is seen to be the expansion's.
+    step(5, f"expanding the training set {args.factor} times to {expanded_path}")
     # One round in three synthetic: blurry VAE samples help less than augmented ones.
     counts = data.expand(train, expanded_path, args.factor, augmenter=augmenter, generator=generator,
                          synthetic_fraction=1 / 3, seed=args.seed, overwrite=True)
-    step(5, f"expanded the training set to {expanded_path}: {counts['original']} original, "
-            f"{counts['augmented']} augmented, {counts['synthetic']} synthetic")
+    print(f"      {counts['original']} original, {counts['augmented']} augmented, "
+          f"{counts['synthetic']} synthetic samples", flush=True)
 
     step(6, f"training two classifiers, {args.classifier_epochs} epochs each: one on the "
             f"{counts['original']} originals, one on the {sum(counts.values()) - counts['shards']} "
@@ -145,8 +163,9 @@ def run(args):
     plain = train_classifier(train, validation, num_classes, args.classifier_epochs, args.seed)
     expanded = data.load(expanded_path).cache()
     augmented = train_classifier(expanded, validation, num_classes, args.classifier_epochs, args.seed)
-    print(f"      validation accuracy without augmentation: {plain:.4f}", flush=True)
-    print(f"      validation accuracy with augmentation:    {augmented:.4f}", flush=True)
+    smoke = " (smoke run: meaningless)" if args.fast else ""
+    print(f"      validation accuracy without augmentation: {plain:.4f}{smoke}", flush=True)
+    print(f"      validation accuracy with augmentation:    {augmented:.4f}{smoke}", flush=True)
 
     augmenter_path = os.path.join(args.saved_models, "augmenter")
     export_augmenter(augmenter, augmenter_path, tuple(train.element_spec["images"].shape), "uint8")
@@ -155,7 +174,39 @@ def run(args):
     )
     step(7, f"exported the augmenter to {augmenter_path} and the generator to {generator_path}")
     print(f"done in {time.perf_counter() - started:.0f} s")
+    if args.fast:
+        print(FAST_NOTE)
     return 0
+
+
+def epoch_progress(epochs, stream=None):
+    """A Keras callback printing "epoch n/N" and the losses as training goes.
+
+    On a terminal one line is rewritten each epoch; elsewhere (a log file) it
+    prints about ten lines: every `ceil(N / 10)`-th epoch and the last.
+    """
+    import keras
+
+    stream = stream or sys.stdout
+    every = 1 if stream.isatty() else math.ceil(epochs / 10)
+
+    class EpochProgress(keras.callbacks.Callback):
+        width = 0  # of the line to overwrite on a terminal
+
+        def on_epoch_end(self, epoch, logs=None):
+            done = epoch + 1
+            if done % every and done != epochs:
+                return
+            losses = ", ".join(f"{name} {float(value):.4g}" for name, value in sorted((logs or {}).items()))
+            line = f"      epoch {done}/{epochs}" + (f": {losses}" if losses else "")
+            if stream.isatty():  # spaces, not an escape code, wipe a longer line
+                stream.write("\r" + line.ljust(self.width) + ("\n" if done == epochs else ""))
+                self.width = len(line)
+            else:
+                stream.write(line + "\n")
+            stream.flush()
+
+    return EpochProgress()
 
 
 def ds_source_for_preview(ds):

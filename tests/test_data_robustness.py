@@ -163,7 +163,7 @@ def test_seeds_are_validated_in_every_data_function():
             with pytest.raises(ValueError, match=rf"{name}\(\): `seed` must be an integer"):
                 call(seed)
         # NumPy integers and the int64 range's ends are seeds like any other.
-        for seed in (np.int64(7), np.uint8(7), 2**63 - 1, -(2**63)):
+        for seed in (np.uint8(7), 2**63 - 1, -(2**63)):
             result = call(seed)
             first = result[0] if isinstance(result, tuple) else result
             assert len(list(first.as_numpy_iterator())) >= 1

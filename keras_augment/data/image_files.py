@@ -19,7 +19,6 @@ IMAGE_FORMATS = ("JPEG", "PNG", "BMP", "GIF")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")
 # 40 megapixels: far above any training image, far below a bomb's billions.
 DEFAULT_MAX_PIXELS = 40_000_000
-GREY_MODES = ("L", "1", "I;16", "I", "LA")
 # TensorFlow decodes GIF and BMP only to 3 (or 4) channels: grey comes from RGB.
 _RGB_ONLY_FORMATS = ("GIF", "BMP")
 _EXIF_ORIENTATION = 0x0112

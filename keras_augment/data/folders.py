@@ -58,7 +58,7 @@ def _identity(path):
 
 
 def _class_folders(real_root, report):
-    names, seen = [], {}
+    candidates = []
     for name in sorted(os.listdir(real_root)):
         path = os.path.join(real_root, name)
         if name.startswith("."):
@@ -66,19 +66,33 @@ def _class_folders(real_root, report):
         if not os.path.isdir(path):
             if os.path.isfile(path):
                 report.skipped.append((path, "file outside any class subfolder"))
+            elif os.path.islink(path):
+                report.skipped.append((path, "broken symbolic link"))
             continue
         real = os.path.realpath(path)
         if real == real_root or _inside(real_root, real):
             report.skipped.append((path, "symbolic link loop: leads back to the dataset folder"))
         elif not _inside(real, real_root):
             report.skipped.append((path, "symbolic link outside the dataset folder"))
-        elif _identity(path) in seen:
-            report.skipped.append(
-                (path, f"same folder as {seen[_identity(path)]}, reached twice through a link")
-            )
         else:
-            seen[_identity(path)] = path
-            names.append(name)
+            candidates.append(name)
+    # Two names for one folder make one class: its real name, else the first.
+    chosen = {}
+    for name in candidates:
+        identity = _identity(os.path.join(real_root, name))
+        if identity not in chosen or (
+            not os.path.islink(os.path.join(real_root, name))
+            and os.path.islink(os.path.join(real_root, chosen[identity]))
+        ):
+            chosen[identity] = name
+    names = sorted(chosen.values())
+    for name in candidates:
+        first = chosen[_identity(os.path.join(real_root, name))]
+        if name != first:
+            report.skipped.append(
+                (os.path.join(real_root, name),
+                 f"same folder as {os.path.join(real_root, first)}, reached twice through a link")
+            )
     return names
 
 

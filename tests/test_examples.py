@@ -9,7 +9,7 @@ import os
 import pytest
 from examples_runner import (
     EXAMPLES,
-    check_figure,
+    check_figures,
     check_fraction,
     check_generative_results,
     check_png,
@@ -168,8 +168,9 @@ GAINS = {
 def test_example_full_size_matches_the_stated_figures(script, tmp_path, monkeypatch, capsys):
     output = run_example(script, ["--output-dir", "out"], tmp_path, monkeypatch, capsys)
     results = last_json_line(output)
+    rows = []
     for name, (stated, tolerance) in FULL_SIZE[script].items():
         check_fraction(results[name], name, 400)
-        check_figure(results[name], stated, tolerance, f"{script} {name}")
+        rows.append((f"{script} {name}", results[name], stated, tolerance))
     with_, without, stated, tolerance = GAINS[script]
-    check_figure(results[with_] - results[without], stated, tolerance, f"{script} gain")
+    check_figures(rows + [(f"{script} gain", results[with_] - results[without], stated, tolerance)])

@@ -8,7 +8,7 @@ import os
 import pytest
 from examples_runner import (
     EXAMPLES,
-    check_figure,
+    check_figures,
     check_generative_results,
     read_json,
     run_example,
@@ -45,12 +45,14 @@ def test_budget_run_reaches_the_stated_cas_and_fcd(script, tmp_path, monkeypatch
     run_example(script, ["--output-dir", "out"], tmp_path, monkeypatch, capsys)
     model, figures = BUDGET_RUNS[script]
     results = check_generative_results(str(tmp_path), model)
-    for key, (stated, tolerance) in REAL_REFERENCE.items():
-        check_figure(results[key], stated, tolerance, f"{script} {key}")
+    rows = [(f"{script} {key}", results[key], stated, tolerance)
+            for key, (stated, tolerance) in REAL_REFERENCE.items()]
+    # One-sided: a CAS above, or an FCD below, the stated figure is no failure.
     cas, (stated, tolerance) = results["classification_accuracy_score"], figures["classification_accuracy_score"]
-    assert cas >= stated - tolerance, f"{script} CAS {cas:.4f} < {stated} - {tolerance}"
+    rows.append((f"{script} CAS", min(cas, stated), stated, tolerance))
     fcd, (stated, tolerance) = results["fcd_samples_vs_test"], figures["fcd_samples_vs_test"]
-    assert fcd <= stated + tolerance, f"{script} FCD {fcd:.3f} > {stated} + {tolerance}"
+    rows.append((f"{script} FCD samples vs test", max(fcd, stated), stated, tolerance))
+    check_figures(rows)
 
 
 # examples/low_data.py, rate 0.25, mean of seeds 0, 1, 2. The run is
@@ -66,9 +68,9 @@ LOW_DATA_GAINS = [("geometric", "none", 0.0135, 0.01), ("geometric+generative", 
 def test_low_data_table_matches_the_stated_figures(tmp_path, monkeypatch, capsys):
     run_example("low_data.py", ["--output", "low_data_results.json"], tmp_path, monkeypatch, capsys)
     table = read_json(os.path.join(tmp_path, "low_data_results.json"))["table"]
-    for condition, stated in LOW_DATA_MEANS.items():
-        assert len(table[condition]["per_seed"]) == 3
-        check_figure(table[condition]["mean"], stated, LOW_DATA_TOLERANCE, f"low_data {condition}")
-    for better, baseline, stated, tolerance in LOW_DATA_GAINS:
-        gain = table[better]["mean"] - table[baseline]["mean"]
-        check_figure(gain, stated, tolerance, f"low_data {better} over {baseline}")
+    assert all(len(table[condition]["per_seed"]) == 3 for condition in LOW_DATA_MEANS)
+    rows = [(f"low_data {condition}", table[condition]["mean"], stated, LOW_DATA_TOLERANCE)
+            for condition, stated in LOW_DATA_MEANS.items()]
+    rows += [(f"low_data {better} over {baseline}", table[better]["mean"] - table[baseline]["mean"], stated, tolerance)
+             for better, baseline, stated, tolerance in LOW_DATA_GAINS]
+    check_figures(rows)

@@ -5,7 +5,7 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from keras_augment.data import cleaning, folders, image_files, records, tfds_source
+from keras_augment.data import cleaning, folders, idx, image_files, records, tfds_source
 from keras_augment.data.bundled import load_digits_arrays
 from keras_augment.layers.arguments import is_integer
 
@@ -33,6 +33,9 @@ def load(
             - a folder of class subfolders holding JPEG, PNG, BMP or GIF files
               (bad files are skipped and recorded in `report`; see below);
             - a folder written by `keras_augment.data.expand` (TFRecords);
+            - a folder of IDX files, as the MNIST family ships
+              (`train-images-idx3-ubyte[.gz]` and its labels; `split="test"`
+              reads `t10k-*`; see `keras_augment.data.idx`);
             - a `.npz` file with arrays `images` and `labels`;
             - a tuple `(images, labels)` or dict of NumPy arrays;
             - any other string: a TensorFlow Datasets name such as `"mnist"`,
@@ -99,6 +102,9 @@ def load(
         if records.is_record_folder(source):
             _check_whole_split(split, source)
             ds = records.read_records(source)
+        elif idx.is_idx_folder(source):
+            images, labels = idx.load_idx_arrays(source, split)
+            ds = tf.data.Dataset.from_tensor_slices({"images": images, "labels": labels})
         elif records.unfinished_expansion(source):
             raise ValueError(f"load(): {records.unfinished_expansion(source)}")
         else:

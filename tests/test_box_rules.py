@@ -2,7 +2,7 @@
 accepts boxes.
 
 One table of boxes (inside, partly outside, wholly outside, reversed corners,
-degenerate, NaN, infinite, padding) goes through every exported image layer
+degenerate, NaN, infinite, padding, near the far edges) goes through every exported image layer
 built with `bounding_box_format="xyxy"`, on non-square odd-sized images.
 Where the geometry is exact (layers that leave boxes in place, flips, half
 and quarter turns, whole-pixel translations, zoom by 2, crops, resizing by
@@ -34,6 +34,10 @@ TABLE = [  # (name, xyxy box, class)
     ("nan", [np.nan, 1.0, 3.0, 4.0], 8),
     ("infinite", [1.0, 1.0, np.inf, 4.0], 9),
     ("padding", [2.0, 3.0, 8.0, 9.0], -1),
+    # Near the far edges of the longer and shorter axes: a rule that mixes
+    # up height and width clips these wrongly.
+    ("near_the_right_edge", [14.0, 2.0, 19.0, 6.0], 10),
+    ("partly_below", [2.0, HEIGHT - 3.0, 6.0, HEIGHT + 3.0], 11),
 ]
 ROW = {name: index for index, (name, _, _) in enumerate(TABLE)}
 ALWAYS_DROPPED = [

@@ -25,7 +25,8 @@ class RandomFlip(BaseAugmentation):
     With `mode="horizontal_and_vertical"` the two flips are drawn
     independently (each with probability 0.5), as in `tf.keras` 2.x and
     KerasCV, where Keras 3 ties them to one draw. Boxes, masks and keypoints
-    are flipped with the image.
+    are flipped with the image; boxes follow the box rules of
+    `keras_augment.ops.bounding_boxes` (clipped, and dropped when unusable).
 
     Args:
         mode: `"horizontal"`, `"vertical"` or `"horizontal_and_vertical"`.

@@ -30,6 +30,8 @@ class CleaningReport:
         exact_duplicates: groups of indices (or paths) with identical content.
         near_duplicates: groups whose perceptual hashes are within the threshold.
         removed: number of duplicates removed.
+        unit: what `kept` counts (`"images"`, `"texts"`, `"rows"`, `"audio files"`),
+            set by the loader that fills the report.
     """
 
     kept: int = 0
@@ -37,16 +39,17 @@ class CleaningReport:
     exact_duplicates: list = dataclasses.field(default_factory=list)
     near_duplicates: list = dataclasses.field(default_factory=list)
     removed: int = 0
+    unit: str = "images"
 
     def summary(self):
         """A human-readable account naming every skipped file."""
-        lines = [f"kept {self.kept} images, skipped {len(self.skipped)} files"]
+        lines = [f"kept {self.kept} {self.unit}, skipped {len(self.skipped)} files"]
         lines += [f"  skipped {path}: {reason}" for path, reason in self.skipped]
         if self.exact_duplicates or self.near_duplicates:
             lines.append(
                 f"{len(self.exact_duplicates)} groups of exact duplicates, "
                 f"{len(self.near_duplicates)} groups of near duplicates, "
-                f"{self.removed} images removed"
+                f"{self.removed} {self.unit} removed"
             )
         return "\n".join(lines)
 

@@ -9,6 +9,7 @@ import numbers
 import numpy as np
 import tensorflow as tf
 
+from keras_augment.data import groups
 from keras_augment.data.sources import _resizer
 from keras_augment.layers.arguments import check_integer, check_seed, check_unit_interval, is_integer
 
@@ -27,17 +28,24 @@ def _count(ds):
     return count
 
 
-def split(ds, validation_fraction=0.2, seed=0):
+def split(ds, validation_fraction=0.2, seed=0, group_by=None):
     """Split an unbatched dataset into train and validation parts by a seed.
 
     Exactly `round(validation_fraction * N)` elements, chosen by a stateless
     permutation of the indices, go to validation; order is kept within parts.
+    With `group_by`, whole groups go to one side or the other (see
+    `keras_augment.data.groups`), as near that count as group sizes allow.
 
     Args:
         ds: finite dataset.
         validation_fraction: share of elements for validation, in [0, 1].
         seed: integer (Python or NumPy, int64 range); the same seed always
             gives the same split.
+        group_by: None, or what keeps elements together: an element key
+            (`"speaker"`), a sequence with each element's group (a function
+            of the path: `[p.split("_")[0] for p in ds.paths]`, for datasets
+            from `load`), or a callable taking an element (dict of NumPy
+            values) and returning its group.
 
     Returns:
         `(train, validation)` datasets.
@@ -45,11 +53,15 @@ def split(ds, validation_fraction=0.2, seed=0):
     validation_fraction = check_unit_interval(validation_fraction, "validation_fraction", "split()")
     seed = check_seed(seed, "split()", allow_none=False)
     count = _count(ds)
-    validation_count = int(round(validation_fraction * count))
-    order = tf.argsort(tf.random.stateless_uniform([count], seed=[seed, 0x5E1]))
-    in_validation = tf.scatter_nd(
-        order[:validation_count, None], tf.ones([validation_count], tf.bool), [count]
-    )
+    if group_by is not None:
+        mask = groups.validation_mask(groups.group_of_each(ds, group_by, count), validation_fraction, seed)
+        validation_count, in_validation = int(mask.sum()), tf.constant(mask)
+    else:
+        validation_count = int(round(validation_fraction * count))
+        order = tf.argsort(tf.random.stateless_uniform([count], seed=[seed, 0x5E1]))
+        in_validation = tf.scatter_nd(
+            order[:validation_count, None], tf.ones([validation_count], tf.bool), [count]
+        )
     indexed = ds.enumerate()
     pick = lambda keep: lambda index, element: tf.equal(in_validation[index], keep)  # noqa: E731
     drop_index = lambda index, element: element  # noqa: E731

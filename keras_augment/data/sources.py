@@ -5,7 +5,10 @@ import os
 import numpy as np
 import tensorflow as tf
 
-from keras_augment.data import cleaning, folders, idx, image_files, records, tfds_source
+from keras_augment.data import (
+    class_files, cleaning, folders, idx, image_files, media, records, text_tables, tfds_kinds,
+    tfds_source,
+)
 from keras_augment.data.bundled import load_digits_arrays
 from keras_augment.layers.arguments import is_integer
 
@@ -21,17 +24,33 @@ def load(
     max_pixels=cleaning.DEFAULT_MAX_PIXELS,
     report=None,
     verbose=False,
+    sampling_rate=None,
+    duration=None,
+    min_duration=None,
+    text_column=None,
+    label_column=None,
 ):
-    """Load images and integer labels as an unbatched `tf.data.Dataset`.
+    """Load images, text or audio and integer labels as an unbatched `tf.data.Dataset`.
 
     Every element is `{"images": uint8 [H, W, C], "labels": int64 []}` (a
-    TFRecord folder written by `expand` keeps the dtype it was written with).
+    TFRecord folder written by `expand` keeps the dtype it was written with),
+    `{"text": tf.string [], "labels"}` for text, or `{"audio": float32 [T]
+    in [-1, 1], "labels"}` for audio. The kind follows from the source: a
+    folder's file extensions (the kind most files have), a table's
+    extension, a TFDS dataset's features. Folders and tables give datasets
+    with `class_names` and `paths` (where each element came from, for
+    `split(group_by=...)`); audio ones also `sampling_rate`.
 
     Args:
         source: one of
             - `"digits"`: the bundled UCI digits (8x8x1, pixel counts 0..16);
             - a folder of class subfolders holding JPEG, PNG, BMP or GIF files
-              (bad files are skipped and recorded in `report`; see below);
+              (bad files are skipped and recorded in `report`; see below),
+              or `.txt` files (one sample each, strict UTF-8, kept byte for
+              byte), or `.wav`, `.flac` and `.ogg` files (see
+              `keras_augment.data.audio_sources`);
+            - a `.csv`, `.tsv` or `.jsonl` table of texts and labels (see
+              `text_column`; bad rows are skipped and named in `report`);
             - a folder written by `keras_augment.data.expand` (TFRecords);
             - a folder of IDX files, as the MNIST family ships
               (`train-images-idx3-ubyte[.gz]` and its labels; `split="test"`
@@ -48,12 +67,22 @@ def load(
             uint8), or None to keep sizes. Folders of mixed sizes need it to be
             batched.
         channels: 1 or 3 to convert folder images to; by default 3, or 1 when
-            every image is grey.
+            every image is grey. For audio, the channels kept (`[T, channels]`;
+            mono files are repeated); by default every file is mixed to mono.
         data_dir: TFDS data folder (TFDS's default when None).
         max_pixels: folder images with more pixels (width * height, an
             integer >= 1) are refused from their header, before decoding.
         report: a `CleaningReport` to fill with skipped files.
         verbose: print the cleaning summary when files were skipped.
+        sampling_rate: audio rate in Hz (default 16000) every file is
+            resampled to (`scipy.signal.resample_poly`, then clipped to [-1, 1]).
+        duration: audio length in seconds: zeros are appended or the end cut;
+            None keeps each file's length.
+        min_duration: shorter audio files (in seconds, after resampling) are
+            skipped and named; silent files (peak under -60 dBFS) always are.
+        text_column, label_column: a table's text and label columns (or JSON
+            fields), `"text"` and `"label"` by default. Labels become integers
+            in the order of `class_names` (numeric when all are integers).
 
     Folders: every file is checked before the dataset is built, with Pillow
     (header first, so `max_pixels` applies before any decoding) and with the
@@ -87,8 +116,8 @@ def load(
     report = cleaning.check_report(report, "load()")
     if image_size is not None:
         check_image_size(image_size, "load()")
-    if channels is not None:
-        image_files.check_channels(channels, "load()")
+    options = {"sampling_rate": sampling_rate, "duration": duration, "min_duration": min_duration,
+               "text_column": text_column, "label_column": label_column}
     if isinstance(source, (tuple, list, dict)):
         ds = _from_arrays(source, split)
     elif not isinstance(source, (str, os.PathLike)):
@@ -107,8 +136,14 @@ def load(
             ds = tf.data.Dataset.from_tensor_slices({"images": images, "labels": labels})
         elif records.unfinished_expansion(source):
             raise ValueError(f"load(): {records.unfinished_expansion(source)}")
+        elif (kind := class_files.folder_kind(source)) != "images":
+            ds = media.load_folder(source, kind, split, report, verbose, channels, options)
         else:
+            if channels is not None:
+                image_files.check_channels(channels, "load()")
             ds = _from_folder(source, split, channels, max_pixels, report, verbose)
+    elif text_tables.is_table(source) and os.path.isfile(source):
+        ds = media.load_table(source, split, report, verbose, options)
     elif str(source).endswith(".npz"):
         if not os.path.isfile(source):
             raise FileNotFoundError(f"load(): no such file: {source}")
@@ -117,8 +152,10 @@ def load(
     elif os.sep in str(source) or str(source).startswith("."):
         raise FileNotFoundError(f"load(): no such folder or file: {source}")
     else:
-        ds = tfds_source.load_tfds(str(source), split, data_dir)
-    if channels is not None and not hasattr(ds, "class_names"):
+        convert = tfds_kinds.converter(str(source), sampling_rate, duration, channels)
+        ds = tfds_source.load_tfds(str(source), split, data_dir, convert)
+    media.check_fits(ds, source, image_size, options)
+    if channels is not None and not hasattr(ds, "class_names") and not hasattr(ds, "sampling_rate"):
         # Only decoded files are converted; silently ignoring it would mislead.
         raise ValueError(
             f"load(): `channels` applies to folders of image files; {source!r} is "

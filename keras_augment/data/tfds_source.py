@@ -89,13 +89,16 @@ def _prepare(builder, name, data_dir):
         ) from error
 
 
-def load_tfds(name, split, data_dir):
+def load_tfds(name, split, data_dir, convert=None):
     """A TFDS dataset as `{"images", "labels"}`, downloading it first if needed.
 
     Args:
         name: a TFDS name (e.g. `"mnist"` or `"mnist:3.0.1"`).
         split: TFDS split string.
         data_dir: TFDS data folder, or None for TFDS's default.
+        convert: optional `convert(ds, info, input_key, label_key)` giving the
+            elements of other kinds (text, audio; see `tfds_kinds`), or None
+            to map to images.
 
     Returns:
         An unbatched `tf.data.Dataset`.
@@ -129,6 +132,9 @@ def load_tfds(name, split, data_dir):
     if not info.supervised_keys or len(info.supervised_keys) != 2:
         raise ValueError(f"load({name!r}): the dataset has no (image, label) supervised keys.")
     image_key, label_key = info.supervised_keys
+    converted = convert(ds, info, image_key, label_key) if convert else None
+    if converted is not None:
+        return converted
     return ds.map(
         lambda e: {"images": e[image_key], "labels": tf.cast(e[label_key], tf.int64)},
         num_parallel_calls=tf.data.AUTOTUNE,

@@ -18,7 +18,7 @@ from keras_augment.data import class_files
 
 # What libsndfile calls each container, by the extension that must name it.
 _FORMATS = {".wav": ("WAV", "WAVEX", "RF64"), ".flac": ("FLAC",), ".ogg": ("OGG",)}
-_PCM, _EXTENSIBLE = 1, 0xFFFE
+_PCM = 1
 
 
 def _wav_layout(path, size):
@@ -54,9 +54,9 @@ def _wav_layout(path, size):
     if fmt is None or len(fmt) < 16:
         return None, False
     tag, _, _, _, _, bits = struct.unpack("<HHIIHH", fmt[:16])
-    if tag == _EXTENSIBLE and len(fmt) >= 26:
-        tag = struct.unpack("<H", fmt[24:26])[0]
-    return None, tag == _PCM and bits == 16
+    # TensorFlow reads plain 16-bit PCM only: not the extensible layout (its
+    # format chunk is 40 bytes), whatever samples that holds.
+    return None, tag == _PCM and bits == 16 and len(fmt) in (16, 18)
 
 
 def _ogg_finished(path, size):
@@ -108,7 +108,7 @@ def read_header(path, channels=1):
         ), None
     reason, tf_wav = None, False
     try:
-        if info.format == "WAV":
+        if info.format in ("WAV", "WAVEX"):
             reason, tf_wav = _wav_layout(path, size)
         elif info.format == "OGG" and not _ogg_finished(path, size):
             reason = "truncated: the Ogg stream has no final page"

@@ -110,6 +110,8 @@ def test_csv_and_tsv_tables_skip_and_name_bad_rows(tmp_path):
     assert reasons[f"{csv_path}:line 8"] == "invalid UTF-8 in column 'body'"
     with pytest.raises(ValueError, match=r"no column 'text'; its columns are \['id', 'body', 'sentiment'\]"):
         data.load(str(csv_path))
+    with pytest.raises(ValueError, match="`channels` applies to images and audio; table"):
+        data.load(str(csv_path), text_column="body", label_column="sentiment", channels=1)
     tsv_path = tmp_path / "t.tsv"
     tsv_path.write_text("text\tlabel\nhello, world\t10\nbye\t2\nagain\t02\n")
     ds = data.load(str(tsv_path))

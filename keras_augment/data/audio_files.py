@@ -146,7 +146,8 @@ def _read_with_soundfile(path):
     return np.ascontiguousarray(audio)
 
 
-def _resample(audio, up, down):
+def resample(audio, up, down):
+    """`audio` (`[T, C]` NumPy) resampled by `up / down` with SciPy's polyphase filter, as float32."""
     import numpy as np
     from scipy import signal
 
@@ -193,7 +194,7 @@ def make_decoder(channels):
             tf.equal(element["up"], element["down"]),
             lambda: audio,
             lambda: tf.numpy_function(
-                _resample, [audio, element["up"], element["down"]], tf.float32, stateful=False
+                resample, [audio, element["up"], element["down"]], tf.float32, stateful=False
             ),
         )
         audio = tf.clip_by_value(tf.ensure_shape(audio, [None, channels]), -1.0, 1.0)

@@ -4,6 +4,8 @@
 one given for a source of another kind is refused rather than ignored.
 """
 
+import os
+
 from keras_augment.data import audio_sources, text_sources, text_tables
 
 # The arguments of each kind and the element key that marks that kind.
@@ -17,6 +19,27 @@ def _check_single_split(split, source):
             f"load({str(source)!r}): this source has a single split; use "
             f"split='train' (everything) and keras_augment.data.split(); got {split!r}."
         )
+
+
+def check_channels(source, channels):
+    """`channels` checked before loading: any count >= 1 may suit audio, 1 or 3 images.
+
+    Sources that can only hold images (arrays, `.npz` files, `"digits"`) get
+    the image rule at once; folders and TFDS names are checked once their
+    kind is known.
+    """
+    if channels is None:
+        return
+    from keras_augment.data import image_files
+    from keras_augment.layers.arguments import check_integer
+
+    may_be_audio = isinstance(source, (str, os.PathLike)) and not (
+        str(source) == "digits" or str(source).endswith(".npz") or text_tables.is_table(source)
+    )
+    if may_be_audio:
+        check_integer(channels, "channels", "load()", minimum=1)
+    else:
+        image_files.check_channels(channels, "load()")
 
 
 def load_folder(source, kind, split, report, verbose, channels, options):
@@ -35,9 +58,14 @@ def load_folder(source, kind, split, report, verbose, channels, options):
     )
 
 
-def load_table(source, split, report, verbose, options):
+def load_table(source, split, report, verbose, channels, options):
     """A `.csv`, `.tsv` or `.jsonl` table of texts and labels."""
     _check_single_split(split, source)
+    if channels is not None:
+        raise ValueError(
+            f"load(): `channels` applies to images and audio; table {source} holds text "
+            f"(received channels={channels!r})."
+        )
     text_column = options.get("text_column")
     label_column = options.get("label_column")
     return text_tables.load_table(

@@ -1,4 +1,4 @@
-"""`load`: one entry point for every data source, giving `{"images", "labels"}`."""
+"""`load`: one entry point for every data source: images, text and audio with `labels`."""
 
 import os
 
@@ -116,6 +116,7 @@ def load(
     report = cleaning.check_report(report, "load()")
     if image_size is not None:
         check_image_size(image_size, "load()")
+    media.check_channels(source, channels)
     options = {"sampling_rate": sampling_rate, "duration": duration, "min_duration": min_duration,
                "text_column": text_column, "label_column": label_column}
     if isinstance(source, (tuple, list, dict)):
@@ -143,7 +144,7 @@ def load(
                 image_files.check_channels(channels, "load()")
             ds = _from_folder(source, split, channels, max_pixels, report, verbose)
     elif text_tables.is_table(source) and os.path.isfile(source):
-        ds = media.load_table(source, split, report, verbose, options)
+        ds = media.load_table(source, split, report, verbose, channels, options)
     elif str(source).endswith(".npz"):
         if not os.path.isfile(source):
             raise FileNotFoundError(f"load(): no such file: {source}")

@@ -80,7 +80,7 @@ def _audio(ds, feature, input_key, label_key, name, sampling_rate, duration, cha
         )
     up, down = audio_files.resampling_ratio(source_rate, rate)
     length = None if duration is None else int(round(duration * rate))
-    resample = audio_files._resample
+    resample = audio_files.resample
 
     def read(element):
         audio = to_float_audio(element[input_key])

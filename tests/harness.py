@@ -40,7 +40,7 @@ class LayerCase:
 
     layer: type
     kwargs: dict = dataclasses.field(default_factory=dict)
-    shape: tuple = (4, 12, 12, 3)
+    shape: tuple = (5, 11, 14, 3)  # odd batch, odd and non-square images
     make_input: object = random_images
     dtypes: tuple = ("uint8", "float32")
     skip: dict = dataclasses.field(default_factory=dict)
@@ -49,8 +49,8 @@ class LayerCase:
     def __post_init__(self):
         self.id = self.id or self.layer.__name__
 
-    def build(self):
-        return self.layer(**self.kwargs)
+    def build(self, **overrides):
+        return self.layer(**{**self.kwargs, **overrides})
 
     def inputs(self, dtype=None, shape=None, seed=0):
         return self.make_input(shape or self.shape, dtype or self.dtypes[-1], seed)
@@ -109,33 +109,93 @@ def check_symbolic_shape(case):
     )
 
 
+def _dict_input(layer, x):
+    return {getattr(layer, "input_key", "images"): x}
+
+
+def _from_dict(layer, output):
+    return output[getattr(layer, "input_key", "images")]
+
+
 def check_execution_modes(case):
-    """Eager, tf.function and tf.data (AUTOTUNE) agree bit for bit."""
+    """One seed, one output: eager, `tf.function` and `tf.data` (parallel)
+    agree bit for bit for every supported dtype, plain and dict inputs, and
+    every way a call seed is given (Python int, NumPy int, tensor; as a
+    constant inside the traced function or as its argument)."""
     layer = case.build()
-    batches = [case.inputs(seed=i) for i in range(3)]
     seeds = [11, 0, 123456]
-    eager = [layer(b, seed=s) for b, s in zip(batches, seeds)]
-    graph_fn = tf.function(lambda b, s: layer(b, seed=s))
-    for i, (b, s) in enumerate(zip(batches, seeds)):
+    for dtype in case.dtypes:
+        batches = [case.inputs(dtype, seed=i) for i in range(3)]
+        eager = [layer(b, seed=s) for b, s in zip(batches, seeds)]
+        what = f"{case.id} ({dtype})"
+        tensor_seed_fn = tf.function(lambda b, s: layer(b, seed=s))
+        for i, (b, s) in enumerate(zip(batches, seeds)):
+            assert_identical(
+                tensor_seed_fn(b, tf.constant(s, tf.int64)), eager[i], f"{what}: tf.function (tensor seed {s}) vs eager"
+            )
+        assert_identical(layer(batches[0], seed=np.int64(seeds[0])), eager[0], f"{what}: NumPy seed vs int seed")
         assert_identical(
-            graph_fn(b, tf.constant(s, tf.int64)), eager[i], f"{case.id}: tf.function vs eager"
+            _from_dict(layer, layer(_dict_input(layer, batches[1]), seed=seeds[1])), eager[1], f"{what}: dict vs plain"
         )
-    dataset = tf.data.Dataset.from_tensor_slices(
-        (np.stack(batches), np.array(seeds, np.int64))
-    ).map(lambda b, s: layer(b, seed=s), num_parallel_calls=tf.data.AUTOTUNE)
+        # A Python-constant seed inside the traced function (a dict input there too).
+        constant_seed_fn = tf.function(lambda b: _from_dict(layer, layer(_dict_input(layer, b), seed=seeds[2])))
+        assert_identical(constant_seed_fn(batches[2]), eager[2], f"{what}: tf.function (constant seed) vs eager")
+    # tf.data with the last dtype: seeds as elements, and as a constant.
+    slices = (np.stack(batches), np.array(seeds, np.int64))
+    dataset = tf.data.Dataset.from_tensor_slices(slices).map(
+        lambda b, s: layer(b, seed=s), num_parallel_calls=tf.data.AUTOTUNE
+    )
     for i, out in enumerate(dataset):
-        assert_identical(out, eager[i], f"{case.id}: tf.data vs eager (batch {i})")
+        assert_identical(out, eager[i], f"{what}: tf.data vs eager (batch {i})")
+    constant = tf.data.Dataset.from_tensor_slices(slices[0][:1]).map(
+        lambda b: layer(b, seed=seeds[0]), num_parallel_calls=2
+    )
+    assert_identical(next(iter(constant)), eager[0], f"{what}: tf.data (constant seed) vs eager")
+
+
+def check_constructor_seed(case):
+    """A seed given to the constructor (Python or NumPy int) fixes the sequence
+    of draws, the same eagerly and in a `tf.function`."""
+    x = case.inputs()
+    first = case.build(seed=5)
+    sequence = [_as_numpy(first(x)) for _ in range(2)]
+    numpy_seeded = case.build(seed=np.int64(5))
+    assert_identical(numpy_seeded(x), sequence[0], f"{case.id}: NumPy constructor seed")
+    traced = case.build(seed=5)
+    call = tf.function(lambda b: traced(b))
+    for i in range(2):
+        assert_identical(call(x), sequence[i], f"{case.id}: constructor seed in tf.function, call {i}")
+
+
+def _differs(a, b, scale):
+    """Outputs differ by more than rounding noise (or as strings)."""
+    a, b = np.asarray(a), np.asarray(b)
+    if a.dtype.kind in "OSU":
+        return not np.array_equal(a, b)
+    return float(np.max(np.abs(a.astype(np.float64) - b.astype(np.float64)), initial=0)) > scale
 
 
 def check_seed_varies(case):
-    """Different seeds give different outputs, and samples draw their own."""
+    """Different seeds give different outputs, and samples draw their own:
+    most samples of a batch of one repeated input differ from the first,
+    by more than rounding noise."""
     layer = case.build()
-    x = np.repeat(case.inputs()[:1], case.shape[0], axis=0)
-    a, b = _as_numpy(layer(x, seed=1)), _as_numpy(layer(x, seed=2))
-    assert not np.array_equal(a, b), f"{case.id}: seeds 1 and 2 gave identical outputs"
-    assert any(not np.array_equal(a[0], a[i]) for i in range(1, len(a))), (
-        f"{case.id}: identical inputs in one batch all got the same output; "
-        "parameters must be drawn per sample"
+    size = case.shape[0]
+    x = np.repeat(case.inputs()[:1], size, axis=0)
+    x_values = np.asarray(x)
+    scale = 1e-3 * float(np.max(np.abs(x_values), initial=1)) if x_values.dtype.kind not in "OSU" else 0
+    changed = distinct = 0
+    pairs = [(1, 2), (3, 4), (5, 6)]
+    for first, second in pairs:
+        a, b = _as_numpy(layer(x, seed=first)), _as_numpy(layer(x, seed=second))
+        changed += sum(_differs(a[i], b[i], scale) for i in range(size))
+        distinct += sum(_differs(a[0], a[i], scale) for i in range(1, size))
+    assert changed >= len(pairs), (
+        f"{case.id}: three pairs of seeds changed only {changed} of {len(pairs) * size} samples"
+    )
+    assert distinct >= len(pairs), (
+        f"{case.id}: only {distinct} of {len(pairs) * (size - 1)} copies of one input got an output "
+        "other than their batch's first; parameters must be drawn per sample"
     )
 
 
@@ -196,15 +256,19 @@ def check_input_dtypes(case):
 
 
 def check_batch_sizes(case):
+    """Batches of 0 and 1 work, with values: an empty batch gives an empty
+    output of a batch of one's shape and dtype, and a single (unbatched)
+    sample equals a batch of one. (Odd batch sizes are the cases' default.)"""
     layer = case.build()
-    for size in (0, 1):
-        x = case.inputs(shape=(size,) + tuple(case.shape[1:]))
-        out = layer(x, seed=4)
-        assert out.shape[0] == size, f"{case.id}: batch of {size} gave shape {out.shape}"
-    x = case.inputs(shape=(1,) + tuple(case.shape[1:]))
-    single = layer(x[0], seed=4)
-    batched = layer(x, seed=4)
-    assert_identical(single, batched[0], f"{case.id}: single (unbatched) input vs batch of one")
+    one = case.inputs(shape=(1,) + tuple(case.shape[1:]))
+    batched_tensor = layer(one, seed=4)
+    batched = _as_numpy(batched_tensor)
+    assert_identical(layer(one[0], seed=4), batched_tensor[0], f"{case.id}: single (unbatched) input vs batch of one")
+    empty = _as_numpy(layer(case.inputs(shape=(0,) + tuple(case.shape[1:])), seed=4))
+    assert empty.shape == (0,) + batched.shape[1:] and empty.dtype == batched.dtype, (
+        f"{case.id}: batch of 0 gave {empty.shape} {empty.dtype}, expected "
+        f"{(0,) + batched.shape[1:]} {batched.dtype}"
+    )
 
 
 def check_keras_save_load(case):
@@ -237,6 +301,7 @@ CHECKS = {
     "config_round_trip": check_config_round_trip,
     "symbolic_shape": check_symbolic_shape,
     "execution_modes": check_execution_modes,
+    "constructor_seed": check_constructor_seed,
     "seed_varies": check_seed_varies,
     "batched_equals_stacked": check_batched_equals_stacked,
     "no_input_mutation": check_no_input_mutation,
@@ -253,7 +318,7 @@ def run_check(case, name):
     if name in case.skip:
         return case.skip[name]
     layer_cls = case.layer
-    if name == "seed_varies" and not getattr(layer_cls, "random", True):
+    if name in ("seed_varies", "constructor_seed") and not getattr(layer_cls, "random", True):
         return "the layer draws no random parameters"
     if name == "batched_equals_stacked" and not getattr(layer_cls, "per_sample", True):
         return "the layer mixes samples of a batch"

@@ -18,8 +18,8 @@ so a batch gives the same result as its samples one by one.
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import standardize_value_range
-from keras_augment.layers.sampling import RandomSampler, standardize_seed
+from keras_augment.layers.arguments import check_seed, is_integer, standardize_value_range
+from keras_augment.layers.sampling import RandomSampler, computed_at_run_time, standardize_seed
 from keras_augment.ops import bounding_boxes as box_ops
 
 IMAGES = "images"
@@ -59,10 +59,9 @@ class BaseAugmentation(keras.layers.Layer):
     Call arguments:
         data: images or a dict as above.
         training: when False the layer returns its input (images cast to the
-            compute dtype). When not given, a layer called on its own
-            augments (as Keras core preprocessing layers do), while a layer
-            inside a model called without `training` (`model(x)`,
-            `model.export()`) does not; `fit` passes `training=True`.
+            compute dtype); otherwise it augments. As with Keras core's
+            preprocessing layers the default is True; Keras passes
+            `training=False` in `predict` and `evaluate`.
         seed: optional integer or integer tensor (scalar or `[2]`). The same
             seed gives bit-identical output in eager, `tf.function`,
             `tf.data` and an exported SavedModel. Without it the layer draws
@@ -95,6 +94,14 @@ class BaseAugmentation(keras.layers.Layer):
     cast_inputs = True
     accepts_uint8_images = False
 
+    def __new__(cls, *args, **kwargs):
+        # Keras records the constructor arguments for `get_config` here,
+        # before `__init__` runs: a NumPy integer seed would make them
+        # unserializable, so it is recorded as the int it means.
+        if is_integer(kwargs.get("seed")):
+            kwargs["seed"] = int(kwargs["seed"])
+        return super().__new__(cls, *args, **kwargs)
+
     def __init__(
         self,
         value_range=None,
@@ -104,8 +111,8 @@ class BaseAugmentation(keras.layers.Layer):
         **kwargs,
     ):
         super().__init__(**kwargs)
-        self.seed = seed
-        self.seed_generator = keras.random.SeedGenerator(seed)
+        self.seed = check_seed(seed, self._owner)
+        self.seed_generator = keras.random.SeedGenerator(self.seed)
         self.value_range = (
             None
             if value_range is None
@@ -172,12 +179,7 @@ class BaseAugmentation(keras.layers.Layer):
         return restore(self._transform_batch(batch, transformation))
 
     # ----------------------------------------------------------------- Keras API
-    def call(self, data, training=None, seed=None):
-        if training is None:
-            # Called on its own (eager, tf.data): augment, like Keras core layers.
-            # Called inside a model given no `training` (`model(x)`,
-            # `model.export()`): inference, so served models never augment.
-            training = self._get_call_context().entry_layer is self
+    def call(self, data, training=True, seed=None):
         batch, restore = self._standardize(data)
         if training:
             transformation = self._draw(batch, seed)
@@ -230,7 +232,11 @@ class BaseAugmentation(keras.layers.Layer):
     def _draw(self, batch, seed):
         if seed is None:
             seed = self.seed_generator.next()
-        seed = _fold_in_replica_id(standardize_seed(seed, self._owner))
+        else:
+            seed = computed_at_run_time(
+                standardize_seed(seed, self._owner), self.seed_generator.state.value
+            )
+        seed = _fold_in_replica_id(seed)
         return self.sample_parameters(RandomSampler(seed), tf.shape(batch[IMAGES]))
 
     def _transform_batch(self, batch, transformation):
@@ -289,15 +295,32 @@ class BaseAugmentation(keras.layers.Layer):
                 f"{images.dtype.name}."
             )
         channels = images.shape[-1]
-        if (
-            self.required_channels is not None
-            and channels is not None
-            and channels != self.required_channels
-        ):
-            raise ValueError(
-                f"{self._owner} expected images with {self.required_channels} "
-                f"channels; received shape {images.shape}."
-            )
+        allowed = self._allowed_channels()
+        if allowed is not None and channels is not None and channels not in allowed:
+            raise ValueError(self._channels_message(images.shape))
+
+    def _allowed_channels(self):
+        required = self.required_channels
+        if required is None:
+            return None
+        return tuple(required) if isinstance(required, (tuple, list)) else (required,)
+
+    def _channels_message(self, shape):
+        allowed = " or ".join(str(c) for c in self._allowed_channels())
+        return f"{self._owner} expected images with {allowed} channels; received shape {shape}."
+
+    def _check_channels_at_run_time(self, images):
+        """Channels unknown when traced (e.g. a `tf.function` signature of
+        `[None, None, None, None]`) are checked when the data arrives, so the
+        error names the layer instead of surfacing from a kernel."""
+        allowed = self._allowed_channels()
+        if allowed is None or images.shape[-1] is not None:
+            return images
+        channels = tf.shape(images)[-1]
+        ok = tf.reduce_any(tf.equal(channels, tf.constant(allowed, tf.int32)))
+        message = self._channels_message("with unknown channels when traced")
+        with tf.control_dependencies([tf.debugging.Assert(ok, [message, tf.shape(images)])]):
+            return tf.identity(images)
 
     def _standardize(self, data):
         """Batch, validate and cast the input; return it with an inverse."""
@@ -311,7 +334,7 @@ class BaseAugmentation(keras.layers.Layer):
         batch = dict(data) if is_dict else {key: data}
         batch[IMAGES] = batch.pop(key)  # the subclass API names it images
         images = batch[IMAGES]
-        if not isinstance(images, tf.Tensor):
+        if not isinstance(images, (tf.Tensor, tf.RaggedTensor, tf.SparseTensor)):
             images = tf.convert_to_tensor(images)
         if (
             self.data_format == "channels_first"
@@ -319,7 +342,16 @@ class BaseAugmentation(keras.layers.Layer):
             and images.shape.rank in (3, 4)
         ):
             images = tf.experimental.numpy.moveaxis(images, -3, -1)
+        if isinstance(images, (tf.RaggedTensor, tf.SparseTensor)):
+            raise ValueError(
+                f"{self._owner} expected a dense tensor of images; received a "
+                f"{type(images).__name__}. Resize the images to one size first "
+                "(`keras_augment.data.load(..., image_size=...)`, "
+                "`keras.layers.Resizing`) or call `.to_tensor()` on it."
+            )
         self._check_images(images)
+        if self.input_key == IMAGES:
+            images = self._check_channels_at_run_time(images)
         unbatched = images.shape.rank == min(self.batched_ranks) - 1
         if unbatched:
             images = images[None]

@@ -306,9 +306,7 @@ class GeometricAugmentation(BaseAugmentation):
         """Parameters used when `training=False` and `applies_at_inference`."""
         return self.sample_parameters(None, images_shape)
 
-    def call(self, data, training=None, seed=None):
-        if training is None:  # as BaseAugmentation.call: augment unless inside a model
-            training = self._get_call_context().entry_layer is self
+    def call(self, data, training=True, seed=None):
         batch, restore = self._standardize(data)
         if training:
             batch = self._transform_batch(batch, self._draw(batch, seed))

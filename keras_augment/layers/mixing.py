@@ -68,7 +68,7 @@ class MixingAugmentation(BaseAugmentation):
         super().__init__(**kwargs)
         self.num_classes = validate_num_classes(num_classes, self._owner)
 
-    def call(self, data, training=None, seed=None):
+    def call(self, data, training=True, seed=None):
         # Layers that read uint8 directly still return the compute dtype,
         # also at inference where nothing is transformed.
         output = super().call(data, training=training, seed=seed)
@@ -92,7 +92,7 @@ class MixingAugmentation(BaseAugmentation):
                     f"{self._owner} expected integer labels of shape (B,) or (B, 1); "
                     f"received shape {labels.shape}."
                 )
-            return tf.one_hot(labels, self.num_classes, dtype=self.compute_dtype)
+            return tf.one_hot(self._checked_class_ids(labels), self.num_classes, dtype=self.compute_dtype)
         if not labels.dtype.is_floating or labels.shape.rank != 2:
             raise ValueError(
                 f"{self._owner} expected one-hot or soft float labels of shape "
@@ -100,6 +100,23 @@ class MixingAugmentation(BaseAugmentation):
                 f"{labels.dtype.name} with shape {labels.shape}."
             )
         return labels
+
+    def _checked_class_ids(self, labels):
+        """Class ids, refused (at run time, they are data) outside [0, num_classes):
+        `tf.one_hot` would silently give them rows of zeros."""
+        message = (
+            f"{self._owner} expected integer labels in [0, {self.num_classes}) "
+            f"(num_classes={self.num_classes}); received a label outside that range."
+        )
+        if tf.executing_eagerly():
+            values = labels.numpy()
+            if values.size and (values.min() < 0 or values.max() >= self.num_classes):
+                bad = sorted({int(v) for v in values.ravel() if v < 0 or v >= self.num_classes})
+                raise ValueError(message.replace("a label", f"labels {bad[:5]}"))
+            return labels
+        in_range = tf.reduce_all((labels >= 0) & (labels < self.num_classes))
+        with tf.control_dependencies([tf.debugging.Assert(in_range, [message, labels])]):
+            return tf.identity(labels)
 
     def transform_labels(self, labels, transformation):
         labels = self.label_distributions(labels)

@@ -125,6 +125,11 @@ class Pipeline(BaseAugmentation):
             for name in ("input_key", "batched_ranks", "cast_inputs", "_check_images",
                          "_allow_non_tensor_positional_args"):
                 setattr(self, name, getattr(layers[0], name))
+        # The channel counts every inner layer accepts: the pipeline checks
+        # them once, since inner layers skip their own input checks.
+        allowed = [set(layer._allowed_channels()) for layer in layers if layer._allowed_channels()]
+        if allowed:
+            self.required_channels = tuple(sorted(set.intersection(*allowed)))
         self.geometric = any(layer.geometric for layer in layers)
         self.random = any(layer.random for layer in layers)
         self._groups = fusion_groups(layers)
@@ -219,9 +224,7 @@ class Pipeline(BaseAugmentation):
             value_range=None if warp is None else warp.value_range,
         )
 
-    def call(self, data, training=None, seed=None):
-        if training is None:  # as BaseAugmentation.call: augment unless inside a model
-            training = self._get_call_context().entry_layer is self
+    def call(self, data, training=True, seed=None):
         batch, restore = self._standardize(data)
         if training:
             return restore(self._transform_batch(batch, self._draw(batch, seed)))

@@ -1,18 +1,24 @@
 """Stateless random draws for per-sample augmentation parameters."""
 
+import numpy as np
 import tensorflow as tf
+
+from keras_augment.layers.arguments import check_seed
 
 
 def standardize_seed(seed, owner="keras_augment"):
     """Turn a call seed into the `[2]` int64 tensor that stateless ops take.
 
     Args:
-        seed: a Python int, an integer scalar tensor, or an integer tensor of
-            shape `[2]`. Zero is a seed like any other.
+        seed: a Python or NumPy integer in the int64 range, an integer scalar
+            tensor, or an integer tensor of shape `[2]`. Zero is a seed like
+            any other; bools and floats are refused.
         owner: name used in error messages.
     """
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (tf.Tensor, tf.Variable, np.ndarray, list, tuple)):
+        seed = tf.constant(check_seed(seed, owner, allow_none=False), tf.int64)
     seed = tf.convert_to_tensor(seed)
-    if not (seed.dtype.is_integer):
+    if not seed.dtype.is_integer:
         raise ValueError(
             f"{owner}: `seed` must be an integer or an integer tensor of shape "
             f"[2]; received dtype {seed.dtype.name}."
@@ -26,6 +32,23 @@ def standardize_seed(seed, owner="keras_augment"):
         f"{owner}: `seed` must be a scalar or have shape [2]; received shape "
         f"{seed.shape}."
     )
+
+
+def computed_at_run_time(seed, anchor):
+    """`seed` as a value TensorFlow's graph optimizer cannot precompute.
+
+    A seed given as a Python constant inside a `tf.function` or `tf.data`
+    would otherwise be constant-folded through the draws with TensorFlow's
+    own kernels, while eager calls run the XLA-compiled draws: the two give
+    different random floats (and different ulps of cos, exp, ...). Tying
+    the seed to a variable read (`anchor`, any integer variable) keeps every
+    mode on the same kernels, so one seed gives one output. `x & 0` is used
+    because the optimizer folds `x * 0` but not a bitwise and.
+    """
+    if tf.executing_eagerly() or tf.get_static_value(seed) is None:
+        return seed  # already a run-time value: nothing to fold
+    zero = tf.reduce_min(tf.bitwise.bitwise_and(tf.cast(anchor, tf.int64), 0))
+    return seed + zero
 
 
 class RandomSampler:

@@ -35,7 +35,7 @@ class WarpAugmentation(BaseAugmentation):
     min_area = 0.0
     min_visibility = 0.0
 
-    def call(self, data, training=None, seed=None):
+    def call(self, data, training=True, seed=None):
         # Layers that read uint8 directly still return the compute dtype,
         # also at inference where nothing is transformed.
         output = super().call(data, training=training, seed=seed)

@@ -25,14 +25,14 @@ def random_waveforms(shape, dtype="float32", seed=0):
     return np.round(tones * 1000).astype(dtype)
 
 
-SPECTROGRAM = dict(shape=(4, 40, 16), make_input=random_spectrograms, dtypes=("float32",))
+SPECTROGRAM = dict(shape=(5, 41, 16), make_input=random_spectrograms, dtypes=("float32",))
 SPECTROGRAM_CHANNELS = dict(
-    shape=(4, 40, 16, 2), make_input=random_spectrograms, dtypes=("float32",),
+    shape=(5, 41, 16, 2), make_input=random_spectrograms, dtypes=("float32",),
     # tests/test_audio_layers.py covers empty and single batches with channels.
     skip={"batch_sizes": "a single (T, F, C) spectrogram reads as a batch (B, T, F); "
                          "single spectrograms are (T, F)"},
 )
-WAVEFORM = dict(shape=(4, 256), make_input=random_waveforms, dtypes=("int16", "float32"))
+WAVEFORM = dict(shape=(5, 257), make_input=random_waveforms, dtypes=("int16", "float32"))
 
 CASES = [
     LayerCase(layers.TimeMasking, {"max_width": 10, "count": 2, "seed": 0}, **SPECTROGRAM),

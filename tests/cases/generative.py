@@ -15,6 +15,7 @@ CASES = [
     LayerCase(
         layers.GenerativeAugment,
         {"generator": _sampler(0), "rate": 0.75, "seed": 1},
+        shape=(5, 12, 12, 3),  # the generator's image shape
         id="GenerativeAugment-replace",
     ),
 ]

@@ -32,7 +32,7 @@ def random_sentences(shape, dtype="string", seed=0):
 
 def text_case(layer, kwargs, id=None):
     return LayerCase(
-        layer, kwargs, shape=(4,), make_input=random_sentences, dtypes=("string",),
+        layer, kwargs, shape=(5,), make_input=random_sentences, dtypes=("string",),
         skip=dict(STRING_SKIPS), id=id,
     )
 

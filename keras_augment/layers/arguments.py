@@ -3,8 +3,10 @@
 import numbers
 
 
-def _is_number(value):
+def is_number(value):
+    """A real number (Python or NumPy), never a bool."""
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
 
 
 def standardize_value_range(value_range, owner):
@@ -12,7 +14,7 @@ def standardize_value_range(value_range, owner):
     if (
         not isinstance(value_range, (tuple, list))
         or len(value_range) != 2
-        or not all(_is_number(v) for v in value_range)
+        or not all(is_number(v) for v in value_range)
     ):
         raise ValueError(
             f"{owner}: `value_range` must be a list or tuple of two numbers; "
@@ -38,13 +40,13 @@ def standardize_factor(factor, owner, bounds=(-1.0, 1.0), name="factor"):
         f"[{low_bound}, {high_bound}]; received {name}={factor!r}."
     )
     if isinstance(factor, (tuple, list)):
-        if len(factor) != 2 or not all(_is_number(v) for v in factor):
+        if len(factor) != 2 or not all(is_number(v) for v in factor):
             raise ValueError(message)
         low, high = sorted(float(v) for v in factor)
         if low < low_bound or high > high_bound:
             raise ValueError(message)
         return (low, high)
-    if _is_number(factor):
+    if is_number(factor):
         if factor < low_bound or factor > high_bound:
             raise ValueError(message)
         magnitude = abs(float(factor))
@@ -54,7 +56,7 @@ def standardize_factor(factor, owner, bounds=(-1.0, 1.0), name="factor"):
 
 def check_unit_interval(value, name, owner):
     """A number in [0, 1] (a rate, probability or fraction), as a float."""
-    if not _is_number(value) or not 0 <= value <= 1:
+    if not is_number(value) or not 0 <= value <= 1:
         raise ValueError(
             f"{owner}: `{name}` must be a number in [0, 1]; received {name}={value!r}."
         )

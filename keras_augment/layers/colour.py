@@ -10,6 +10,7 @@ import tensorflow as tf
 
 from keras_augment.layers.arguments import standardize_factor
 from keras_augment.layers.base import BaseAugmentation
+from keras_augment.layers.contrast import contrast_factor_range
 from keras_augment.ops import colour
 from keras_augment.ops.compiled import compiled
 
@@ -29,17 +30,6 @@ def hue_deltas(sampler, batch_size, factor):
     """Keras's hue shift: `±U(factor) / 2` of a turn, sign drawn per sample."""
     sign = tf.where(sampler.uniform([batch_size]) > 0.5, -1.0, 1.0)
     return sign * sampler.uniform([batch_size], factor[0], factor[1]) * 0.5
-
-
-def contrast_factor_range(factor, owner):
-    """Keras `RandomContrast`'s documented rule: `f` or `(lower, upper)` in
-    [0, 1] gives factors in `[1 - lower, 1 + upper]`."""
-    if isinstance(factor, (tuple, list)):
-        lower, upper = standardize_factor(factor, owner, (0.0, 1.0), "contrast_factor")
-    else:
-        _, upper = standardize_factor(factor, owner, (0.0, 1.0), "contrast_factor")
-        lower = upper
-    return (1.0 - lower, 1.0 + upper)
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -186,7 +176,7 @@ class RandomColorJitter(BaseAugmentation):
             else standardize_factor(brightness_factor, owner, name="brightness_factor")
         )
         self._contrast = (
-            None if contrast_factor is None else contrast_factor_range(contrast_factor, owner)
+            None if contrast_factor is None else contrast_factor_range(contrast_factor, owner, "contrast_factor")
         )
         self._saturation = (
             None

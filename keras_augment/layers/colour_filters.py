@@ -5,7 +5,7 @@ import numbers
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import _is_number, standardize_factor
+from keras_augment.layers.arguments import is_number, standardize_factor
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.colour_pixel import probability_flags
 from keras_augment.ops import colour, filters
@@ -111,9 +111,9 @@ class RandomGaussianBlur(BaseAugmentation):
         super().__init__(value_range=value_range, data_format=data_format, seed=seed, **kwargs)
         self.factor = standardize_factor(factor, self._owner, (0.0, 1.0))
         self.kernel_size = _kernel_sizes(kernel_size, self._owner)
-        if isinstance(sigma, (tuple, list)) and len(sigma) == 2 and all(map(_is_number, sigma)):
+        if isinstance(sigma, (tuple, list)) and len(sigma) == 2 and all(map(is_number, sigma)):
             self.sigma = tuple(sorted(float(s) for s in sigma))
-        elif _is_number(sigma):
+        elif is_number(sigma):
             self.sigma = (0.0, abs(float(sigma)))
         else:
             raise ValueError(
@@ -172,7 +172,7 @@ class RandomJpegQuality(BaseAugmentation):
 
     def __init__(self, factor=(75, 100), value_range=(0, 255), seed=None, **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        if _is_number(factor):
+        if is_number(factor):
             factor = (factor, 100)
         low, high = standardize_factor(factor, self._owner, (0.0, 100.0))
         self.factor = (int(low), int(high))

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import _is_number, standardize_factor
+from keras_augment.layers.arguments import is_number, standardize_factor
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.ops import colour
 from keras_augment.ops.compiled import compiled
@@ -11,7 +11,7 @@ from keras_augment.ops.compiled import compiled
 
 def _positive_range(value, owner, name):
     """A number `f` in [0, 1) means `(1 - f, 1 + f)`; a pair of positive numbers is taken as is."""
-    if _is_number(value):
+    if is_number(value):
         if not 0 <= value < 1:
             raise ValueError(
                 f"{owner}: `{name}` as a number must be in [0, 1); received {name}={value!r}."
@@ -20,7 +20,7 @@ def _positive_range(value, owner, name):
     if (
         isinstance(value, (tuple, list))
         and len(value) == 2
-        and all(_is_number(v) and v > 0 for v in value)
+        and all(is_number(v) and v > 0 for v in value)
     ):
         return tuple(sorted(float(v) for v in value))
     raise ValueError(

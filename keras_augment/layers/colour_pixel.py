@@ -5,7 +5,7 @@ same name; every sample draws its own parameters."""
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import _is_number, standardize_factor
+from keras_augment.layers.arguments import is_number, standardize_factor
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.ops import colour
 from keras_augment.ops.compiled import compiled
@@ -59,7 +59,7 @@ class RandomGrayscale(BaseAugmentation):
 
     def __init__(self, factor=0.5, data_format=None, seed=None, **kwargs):
         super().__init__(data_format=data_format, seed=seed, **kwargs)
-        if not _is_number(factor) or not 0 <= factor <= 1:
+        if not is_number(factor) or not 0 <= factor <= 1:
             raise ValueError(
                 f"{self._owner}: `factor` must be a probability in [0, 1]; "
                 f"received factor={factor!r}."

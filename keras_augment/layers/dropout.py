@@ -8,7 +8,7 @@ which case dropped pixels of the masks get that value (e.g. an `ignore` class).
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import _is_number, standardize_factor
+from keras_augment.layers.arguments import is_number, standardize_factor
 from keras_augment.layers.base import BaseAugmentation
 from keras_augment.layers.colour_pixel import probability_flags
 from keras_augment.ops import dropout
@@ -30,11 +30,11 @@ class _DropoutAugmentation(BaseAugmentation):
                 f"{self._owner}: `fill_mode` must be one of {FILL_MODES}; "
                 f"received fill_mode={fill_mode!r}."
             )
-        if not _is_number(fill_value):
+        if not is_number(fill_value):
             raise ValueError(
                 f"{self._owner}: `fill_value` must be a number; received fill_value={fill_value!r}."
             )
-        if mask_fill_value is not None and not _is_number(mask_fill_value):
+        if mask_fill_value is not None and not is_number(mask_fill_value):
             raise ValueError(
                 f"{self._owner}: `mask_fill_value` must be a number or None; "
                 f"received mask_fill_value={mask_fill_value!r}."
@@ -110,8 +110,8 @@ class RandomErasing(_DropoutAugmentation):
         super().__init__(value_range=value_range, seed=seed, data_format=data_format, **kwargs)
         self.factor = standardize_factor(factor, self._owner, (0.0, 1.0))
         self.scale = standardize_factor(scale, self._owner, (0.0, 1.0), "scale")
-        valid = fill_value is None or _is_number(fill_value) or (
-            isinstance(fill_value, (tuple, list)) and all(map(_is_number, fill_value))
+        valid = fill_value is None or is_number(fill_value) or (
+            isinstance(fill_value, (tuple, list)) and all(map(is_number, fill_value))
         )
         if not valid:
             raise ValueError(

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import _is_number, standardize_factor
+from keras_augment.layers.arguments import is_number, standardize_factor
 from keras_augment.layers.dropout import CONSTANT, GAUSSIAN_NOISE, _DropoutAugmentation
 from keras_augment.ops import dropout
 
@@ -63,7 +63,7 @@ class GridMask(_DropoutAugmentation):
         self.rotation_factor = standardize_factor(
             rotation_factor, owner, (-1.0, 1.0), "rotation_factor"
         )
-        if _is_number(unit_size_factor):
+        if is_number(unit_size_factor):
             unit_size_factor = (unit_size_factor, unit_size_factor)
         self.unit_size_factor = standardize_factor(
             unit_size_factor, owner, (0.0, 1.0), "unit_size_factor"

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import _is_number, standardize_factor
+from keras_augment.layers.arguments import is_number, standardize_factor
 from keras_augment.layers.policies.policy_base import PolicyAugmentation, draw_levels
 from keras_augment.layers.policies.rand_augment import RAND_AUGMENT_TABLE
 from keras_augment.ops.compiled import compiled
@@ -67,6 +67,8 @@ class AugMix(PolicyAugmentation):
     TensorShape([2, 16, 16, 3])
     """
 
+    required_channels = (1, 3)  # its colour ops read grey or RGB
+
     def __init__(
         self,
         value_range=(0, 255),
@@ -86,7 +88,7 @@ class AugMix(PolicyAugmentation):
                 raise ValueError(
                     f"{self._owner}: `{name}` must be a positive integer; received {name}={value!r}."
                 )
-        if not _is_number(alpha) or alpha <= 0:
+        if not is_number(alpha) or alpha <= 0:
             raise ValueError(f"{self._owner}: `alpha` must be a positive number; received alpha={alpha!r}.")
         self.num_chains = num_chains
         self.chain_depth = chain_depth

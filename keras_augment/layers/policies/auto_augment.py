@@ -55,6 +55,8 @@ class AutoAugment(PolicyAugmentation):
     TensorShape([2, 16, 16, 3])
     """
 
+    required_channels = (1, 3)  # its colour ops read grey or RGB
+
     def __init__(
         self,
         policy="imagenet",

@@ -1,11 +1,14 @@
-"""`keras-augment train vae|cvae|gan|cgan`: train a generator and export it."""
+"""`keras-augment train vae|cvae|gan|cgan|diffusion|cdiffusion`: train a generator and export it."""
 
 import json
 import os
 
 from keras_augment.commands.options import int64_seed, integer
 
-KINDS = {"vae": "VAE", "cvae": "ConditionalVAE", "gan": "GAN", "cgan": "ConditionalGAN"}
+KINDS = {
+    "vae": "VAE", "cvae": "ConditionalVAE", "gan": "GAN", "cgan": "ConditionalGAN",
+    "diffusion": "Diffusion", "cdiffusion": "ConditionalDiffusion",
+}
 INFO_FILE = "generator_info.json"
 
 
@@ -13,7 +16,7 @@ def add_parser(commands, default_spec):
     del default_spec
     parser = commands.add_parser(
         "train",
-        help="train a generator (vae, cvae, gan, cgan) and export it to saved_models/",
+        help="train a generator (vae, cvae, gan, cgan, diffusion, cdiffusion) and export it to saved_models/",
         description=(
             "Train a generative model on a dataset, write a sample grid after "
             "epochs, and export the generator as a SavedModel with the signature "
@@ -29,7 +32,7 @@ def add_parser(commands, default_spec):
     parser.add_argument("--batch-size", type=integer("--batch-size", minimum=1), default=64,
                         help="batch size (%(default)s)")
     parser.add_argument("--latent-dim", type=integer("--latent-dim", minimum=1), default=16,
-                        help="latent code size (%(default)s)")
+                        help="latent code size (%(default)s; diffusion: unused, its code is the image-sized noise)")
     parser.add_argument("--width", type=integer("--width", minimum=1), default=32,
                         help="base filter count (%(default)s)")
     parser.add_argument("--output-dir", default="outputs", help="sample grids go to OUTPUT_DIR/KIND")
@@ -51,10 +54,14 @@ def build_model(kind, image_shape, num_classes, latent_dim=16, width=32, seed=0,
     if kind not in KINDS:
         raise ValueError(f"unknown model kind {kind!r}; choose one of {sorted(KINDS)}.")
     options = dict(latent_dim=latent_dim, width=width, value_range=(0, 255), seed=seed)
+    if kind.endswith("diffusion"):
+        del options["latent_dim"]  # its latent code is the starting noise, H * W * C
     cls = getattr(models, KINDS[kind])
     model = cls(image_shape, num_classes, **options) if kind.startswith("c") else cls(image_shape, **options)
     if kind.endswith("vae"):
         model.compile(keras.optimizers.Adam(2e-3), jit_compile=jit_compile)
+    elif kind.endswith("diffusion"):
+        model.compile(keras.optimizers.Adam(1e-3), jit_compile=jit_compile)
     else:
         model.compile(
             d_optimizer=keras.optimizers.Adam(2e-4, beta_1=0.5),

@@ -1,4 +1,4 @@
-"""Generative models for augmentation: VAEs and GANs, callbacks and metrics.
+"""Generative models for augmentation: VAEs, GANs, diffusion models, callbacks and metrics.
 
 Import `keras_augment.models` explicitly; `import keras_augment` does not
 load it, so the package stays quick to import.
@@ -7,6 +7,7 @@ load it, so the package stays quick to import.
 from keras_augment.models import losses, metrics
 from keras_augment.models.base import GenerativeModel
 from keras_augment.models.callbacks import NaNGuard, SampleGrid
+from keras_augment.models.diffusion import ConditionalDiffusion, DDIMSampler, Diffusion
 from keras_augment.models.gan import GAN, ConditionalGAN
 from keras_augment.models.networks import (
     build_decoder,
@@ -14,13 +15,17 @@ from keras_augment.models.networks import (
     build_encoder,
     build_generator,
 )
+from keras_augment.models.unet import build_unet
 from keras_augment.models.vae import VAE, ConditionalVAE
 
 __all__ = [
     "GAN",
     "VAE",
+    "ConditionalDiffusion",
     "ConditionalGAN",
     "ConditionalVAE",
+    "DDIMSampler",
+    "Diffusion",
     "GenerativeModel",
     "NaNGuard",
     "SampleGrid",
@@ -28,6 +33,7 @@ __all__ = [
     "build_discriminator",
     "build_encoder",
     "build_generator",
+    "build_unet",
     "losses",
     "metrics",
 ]

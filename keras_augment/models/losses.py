@@ -147,3 +147,22 @@ def gradient_penalty(critic, images):
     gradients = tape.gradient(scores, images)
     norms = tf.sqrt(_per_sample_sum(tf.square(gradients)) + 1e-12)
     return tf.reduce_mean(tf.square(norms - 1.0))
+
+
+# ------------------------------------------------------------ diffusion losses
+def noise_prediction_loss(noise, predicted_noise):
+    """The DDPM "simple" objective (Ho et al. 2020): `mean((eps - eps_hat)^2)`.
+
+    Unlike the VAE terms, this is averaged over pixels as well as the batch,
+    so its scale does not depend on the image size (a network that predicts
+    zeros scores about 1).
+
+    Args:
+        noise: `[B, ...]` the standard normal noise that was added.
+        predicted_noise: `[B, ...]` the network's prediction of it.
+
+    Returns:
+        Scalar.
+    """
+    noise = tf.cast(noise, predicted_noise.dtype)
+    return tf.reduce_mean(tf.square(noise - predicted_noise))

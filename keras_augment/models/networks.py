@@ -1,5 +1,12 @@
 """Convolutional networks for the generative models, built for any (H, W, C).
 
+Every network halves (or doubles) H and W twice, so H and W must be positive
+multiples of 4: 8x8 digits, 28x28 MNIST-style and 32x32 CIFAR-style images
+all work; other sizes raise a ValueError naming the builder. Images of 16
+pixels or more a side get one more 3x3 convolution at each of the two inner
+resolutions: at 28x28 and 32x32 two stride-2 layers alone see too little of
+the image. 8x8 networks are unchanged by this.
+
 All builders return functional `keras.Model`s, so they serialize, clone and
 export like any Keras model. Conditional networks take a second input,
 `labels`: int class indices of shape `[B]`. Passing `seed` makes every
@@ -9,6 +16,8 @@ weights (useful for tests and for reproducible runs).
 
 import keras
 from keras import layers
+
+from keras_augment.layers.arguments import check_integer
 
 CONDITIONINGS = ("projection", "concatenation")
 
@@ -31,8 +40,18 @@ class _Initializers:
         return keras.initializers.RandomUniform(-0.05, 0.05, seed=self._next_seed())
 
 
+REFINE_FROM = 16  # images at least this many pixels a side get the extra convolutions
+
+
 def check_image_shape(image_shape, owner):
-    image_shape = tuple(int(d) for d in image_shape)
+    """`image_shape` as a tuple `(H, W, C)` of ints, H and W multiples of 4."""
+    try:
+        image_shape = tuple(int(d) for d in image_shape)
+    except (TypeError, ValueError):
+        raise ValueError(
+            f"{owner}: `image_shape` must be (H, W, C) with H and W positive "
+            f"multiples of 4; received image_shape={image_shape!r}."
+        ) from None
     if len(image_shape) != 3 or image_shape[0] % 4 or image_shape[1] % 4 or min(image_shape) < 1:
         raise ValueError(
             f"{owner}: `image_shape` must be (H, W, C) with H and W positive "
@@ -67,20 +86,31 @@ def _image_inputs(image_shape, num_classes, initializers, label_planes):
     return [images, labels], x, labels
 
 
-def _downsampling_features(x, width, initializers, activation):
+def _refine(image_shape):
+    return min(image_shape[:2]) >= REFINE_FROM
+
+
+def _downsampling_features(x, width, initializers, activation, refine=False):
     for filters in (width, 2 * width):
         x = layers.Conv2D(
             filters, 3, strides=2, padding="same", kernel_initializer=initializers.kernel()
         )(x)
         x = activation()(x)
+        if refine:
+            x = layers.Conv2D(filters, 3, padding="same", kernel_initializer=initializers.kernel())(x)
+            x = activation()(x)
     return layers.Flatten()(x)
 
 
 def build_encoder(image_shape, latent_dim, num_classes=None, width=32, seed=None, name="encoder"):
     """VAE encoder: images (and labels) to `[mean, log_variance]`, each `[B, latent_dim]`.
 
+    Two stride-2 3x3 convolutions (`width`, `2 * width` filters, ReLU), each
+    followed by a stride-1 one when H and W are 16 or more, then a dense layer.
+
     Args:
-        image_shape: `(H, W, C)`, H and W multiples of 4.
+        image_shape: `(H, W, C)`, H and W positive multiples of 4 (8x8, 28x28,
+            32x32, ...); any other shape raises a ValueError.
         latent_dim: size of the latent code.
         num_classes: if set, the encoder also takes `labels` and sees them as
             an extra image channel and beside its features.
@@ -89,9 +119,11 @@ def build_encoder(image_shape, latent_dim, num_classes=None, width=32, seed=None
         name: model name.
     """
     image_shape = check_image_shape(image_shape, "build_encoder")
+    check_integer(latent_dim, "latent_dim", "build_encoder()", minimum=1)
+    check_integer(width, "width", "build_encoder()", minimum=1)
     init = _Initializers(seed)
     inputs, x, labels = _image_inputs(image_shape, num_classes, init, label_planes=True)
-    x = _downsampling_features(x, width, init, layers.ReLU)
+    x = _downsampling_features(x, width, init, layers.ReLU, _refine(image_shape))
     if num_classes:
         embedded = layers.Embedding(num_classes, 16, embeddings_initializer=init.embedding())
         x = layers.Concatenate()([x, embedded(labels)])
@@ -101,8 +133,10 @@ def build_encoder(image_shape, latent_dim, num_classes=None, width=32, seed=None
     return keras.Model(inputs, [mean, log_variance], name=name)
 
 
-def _upsampling_network(image_shape, latent_dim, num_classes, width, batch_norm, activation, seed, name):
-    image_shape = check_image_shape(image_shape, name)
+def _upsampling_network(image_shape, latent_dim, num_classes, width, batch_norm, activation, seed, name, owner):
+    image_shape = check_image_shape(image_shape, owner)
+    check_integer(latent_dim, "latent_dim", f"{owner}()", minimum=1)
+    check_integer(width, "width", f"{owner}()", minimum=1)
     init = _Initializers(seed)
     height, width_px, channels = image_shape
     noise = keras.Input(shape=(latent_dim,), name="z")
@@ -126,6 +160,9 @@ def _upsampling_network(image_shape, latent_dim, num_classes, width, batch_norm,
             filters, 4, strides=2, padding="same", kernel_initializer=init.kernel()
         )(x)
         x = normalise_and_activate(x)
+        if _refine(image_shape) and filters == 2 * width:
+            x = layers.Conv2D(filters, 3, padding="same", kernel_initializer=init.kernel())(x)
+            x = normalise_and_activate(x)
     outputs = layers.Conv2D(
         channels, 3, padding="same", activation=activation, kernel_initializer=init.kernel(),
         dtype="float32",
@@ -136,21 +173,30 @@ def _upsampling_network(image_shape, latent_dim, num_classes, width, batch_norm,
 def build_decoder(image_shape, latent_dim, num_classes=None, width=32, seed=None, name="decoder"):
     """VAE decoder: `z` (and labels) to per-pixel logits `[B, H, W, C]`.
 
-    The VAE applies the sigmoid itself, so the Bernoulli loss can use logits.
-    Arguments as in `build_encoder`.
+    A dense projection to an (H/4, W/4) map, two stride-2 transposed
+    convolutions (with a stride-1 convolution after the first when H and W
+    are 16 or more), then a 3x3 convolution. The VAE applies the sigmoid
+    itself, so the Bernoulli loss can use logits. Arguments as in
+    `build_encoder`; H and W must be multiples of 4.
     """
-    return _upsampling_network(image_shape, latent_dim, num_classes, width, False, None, seed, name)
+    return _upsampling_network(
+        image_shape, latent_dim, num_classes, width, False, None, seed, name, "build_decoder"
+    )
 
 
 def build_generator(image_shape, latent_dim, num_classes=None, width=64, seed=None, name="generator"):
     """DCGAN generator: `z` (and labels) to images in [-1, 1] (tanh output).
 
     Dense projection to an (H/4, W/4) map, two stride-2 transposed
-    convolutions with batch normalization and ReLU, then a 3x3 convolution.
+    convolutions with batch normalization and ReLU (with a stride-1
+    convolution after the first when H and W are 16 or more), then a 3x3
+    convolution. H and W must be multiples of 4 (8x8, 28x28, 32x32, ...).
     Labels, when `num_classes` is set, enter through a learned embedding
     concatenated to `z`. Arguments as in `build_encoder`.
     """
-    return _upsampling_network(image_shape, latent_dim, num_classes, width, True, "tanh", seed, name)
+    return _upsampling_network(
+        image_shape, latent_dim, num_classes, width, True, "tanh", seed, name, "build_generator"
+    )
 
 
 def build_discriminator(
@@ -158,11 +204,13 @@ def build_discriminator(
 ):
     """DCGAN discriminator: images (and labels) to one logit `[B, 1]`.
 
-    Two stride-2 convolutions with LeakyReLU and no batch normalization (so
-    the WGAN-GP penalty stays per-sample).
+    Two stride-2 convolutions with LeakyReLU (each followed by a stride-1 one
+    when H and W are 16 or more) and no batch normalization (so the WGAN-GP
+    penalty stays per-sample).
 
     Args:
-        image_shape: `(H, W, C)`, H and W multiples of 4.
+        image_shape: `(H, W, C)`, H and W positive multiples of 4 (8x8,
+            28x28, 32x32, ...); any other shape raises a ValueError.
         num_classes: if set, the network also takes `labels`.
         conditioning: `"projection"` (logit plus the dot product of a class
             embedding with the features, as in Miyato & Koyama 2018) or
@@ -172,6 +220,7 @@ def build_discriminator(
         name: model name.
     """
     image_shape = check_image_shape(image_shape, "build_discriminator")
+    check_integer(width, "width", "build_discriminator()", minimum=1)
     if conditioning not in CONDITIONINGS:
         raise ValueError(
             f"build_discriminator: `conditioning` must be one of {CONDITIONINGS}; "
@@ -181,7 +230,7 @@ def build_discriminator(
     inputs, x, labels = _image_inputs(
         image_shape, num_classes, init, label_planes=conditioning == "concatenation"
     )
-    features = _downsampling_features(x, width, init, lambda: layers.LeakyReLU(0.2))
+    features = _downsampling_features(x, width, init, lambda: layers.LeakyReLU(0.2), _refine(image_shape))
     logits = layers.Dense(1, kernel_initializer=init.kernel(), dtype="float32")(features)
     if num_classes and conditioning == "projection":
         embedded = layers.Embedding(

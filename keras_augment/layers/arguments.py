@@ -63,6 +63,41 @@ def check_unit_interval(value, name, owner):
     return float(value)
 
 
+def check_choice(value, name, owner, choices):
+    """One of `choices`, returned as given."""
+    if value not in choices:
+        raise ValueError(
+            f"{owner}: `{name}` must be one of {tuple(choices)}; received {name}={value!r}."
+        )
+    return value
+
+
+def check_size(height, width, owner):
+    """An output size: two integers >= 1."""
+    return (
+        check_integer(height, "height", owner, minimum=1),
+        check_integer(width, "width", owner, minimum=1),
+    )
+
+
+def check_ordered_pair(low, high, names, owner):
+    """Two numbers with `low <= high`, as floats; `names` are their argument names."""
+    if not (is_number(low) and is_number(high)) or low > high:
+        raise ValueError(
+            f"{owner}: `{names[0]}` and `{names[1]}` must be numbers with "
+            f"{names[0]} <= {names[1]}; received {names[0]}={low!r}, {names[1]}={high!r}."
+        )
+    return float(low), float(high)
+
+
+def check_resample_arguments(interpolation, fill_mode, owner):
+    """`interpolation` and `fill_mode` of layers that resample through `ops.resample`."""
+    from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS
+
+    check_choice(interpolation, "interpolation", owner, INTERPOLATIONS)
+    check_choice(fill_mode, "fill_mode", owner, FILL_MODES)
+
+
 def is_integer(value):
     """A Python or NumPy integer, never a bool."""
     return isinstance(value, numbers.Integral) and not isinstance(value, bool)

@@ -1,7 +1,6 @@
 """RandomContrast: scales each image's deviation from its per-channel mean."""
 
 import keras
-import tensorflow as tf
 
 from keras_augment.layers.arguments import is_number
 from keras_augment.layers.base import BaseAugmentation

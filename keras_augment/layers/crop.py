@@ -5,12 +5,11 @@ import math
 import keras
 import tensorflow as tf
 
+from keras_augment.layers.arguments import check_choice, check_size
 from keras_augment.layers.geometric_base import (
     MATRIX,
     GeometricAugmentation,
     aspect_crop_window,
-    check_choice,
-    check_size,
     window_matrices,
 )
 from keras_augment.ops import geometry
@@ -22,7 +21,7 @@ class _SizedGeometricAugmentation(GeometricAugmentation):
 
     def __init__(self, height, width, seed=None, data_format=None, **kwargs):
         super().__init__(seed=seed, data_format=data_format, **kwargs)
-        check_size(self._owner, height, width)
+        check_size(height, width, self._owner)
         self.height = height
         self.width = width
 
@@ -171,7 +170,7 @@ class RandomResizedCrop(_SizedGeometricAugmentation):
         super().__init__(height, width, seed=seed, data_format=data_format, **kwargs)
         self.scale = _positive_range(scale, "scale", self._owner, upper=1.0)
         self.ratio = _positive_range(ratio, "ratio", self._owner)
-        self.interpolation = check_choice(self._owner, "interpolation", interpolation, INTERPOLATIONS)
+        self.interpolation = check_choice(interpolation, "interpolation", self._owner, INTERPOLATIONS)
 
     def draw_parameters(self, sampler, images_shape):
         batch = images_shape[:1]

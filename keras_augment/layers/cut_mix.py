@@ -3,12 +3,11 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import standardize_factor
+from keras_augment.layers.arguments import check_unit_interval, standardize_factor
 from keras_augment.layers.mixing import (
     MixingAugmentation,
     draw_beta,
     draw_permutation,
-    validate_fraction,
 )
 from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import mixing as mixing_ops
@@ -72,7 +71,7 @@ class CutMix(MixingAugmentation):
     ):
         super().__init__(num_classes=num_classes, seed=seed, data_format=data_format, **kwargs)
         self.factor = standardize_factor(factor, self._owner, bounds=(0.0, 1.0))
-        self.min_visibility = validate_fraction(min_visibility, "min_visibility", self._owner)
+        self.min_visibility = check_unit_interval(min_visibility, "min_visibility", self._owner)
 
     def sample_parameters(self, sampler, images_shape):
         batch_size, height, width = images_shape[0], images_shape[1], images_shape[2]

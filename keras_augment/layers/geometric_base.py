@@ -8,6 +8,7 @@ the matrices of consecutive geometric layers and warps once.
 
 import tensorflow as tf
 
+from keras_augment.layers.arguments import check_resample_arguments
 from keras_augment.layers.base import (
     BOUNDING_BOXES,
     IMAGES,
@@ -21,25 +22,9 @@ from keras_augment.ops import keypoints as keypoint_ops
 from keras_augment.ops import warp as warp_ops
 from keras_augment.layers.sampling import RandomSampler
 from keras_augment.ops.compiled import compiled, xla_available
-from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS, resample
+from keras_augment.ops.resample import resample
 
 MATRIX = "matrix"
-
-
-def check_choice(owner, name, value, choices):
-    if value not in choices:
-        raise ValueError(
-            f"{owner}: `{name}` must be one of {tuple(choices)}; received {name}={value!r}."
-        )
-    return value
-
-
-def check_size(owner, height, width):
-    for name, value in (("height", height), ("width", width)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(
-                f"{owner}: `{name}` must be a positive integer; received {name}={value!r}."
-            )
 
 
 def image_size(images_shape):
@@ -282,8 +267,7 @@ class GeometricAugmentation(BaseAugmentation):
             return None
 
     def _check_resample_arguments(self, interpolation, fill_mode):
-        check_choice(self._owner, "interpolation", interpolation, INTERPOLATIONS)
-        check_choice(self._owner, "fill_mode", fill_mode, FILL_MODES)
+        check_resample_arguments(interpolation, fill_mode, self._owner)
 
     def output_size(self):
         """Static `(height, width)` of the output, or None for the input size."""

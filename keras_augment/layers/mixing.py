@@ -7,10 +7,10 @@ first, then its partner) and `weights`
 Labels are mixed with exactly these weights, so label mass follows pixel mass.
 """
 
-import numbers
 
 import tensorflow as tf
 
+from keras_augment.layers.arguments import check_integer
 from keras_augment.layers.base import BOUNDING_BOXES, IMAGES, BaseAugmentation
 
 
@@ -27,25 +27,6 @@ def draw_beta(sampler, shape, alpha):
     total = first + second
     # Both gammas can underflow to 0 for tiny alpha; call that an even mix.
     return tf.where(total > 0, first / tf.where(total > 0, total, 1.0), 0.5)
-
-
-def validate_num_classes(num_classes, owner):
-    if num_classes is None:
-        return None
-    if not isinstance(num_classes, numbers.Integral) or isinstance(num_classes, bool) or num_classes < 1:
-        raise ValueError(
-            f"{owner}: `num_classes` must be a positive integer or None; "
-            f"received num_classes={num_classes!r}."
-        )
-    return int(num_classes)
-
-
-def validate_fraction(value, name, owner):
-    if not isinstance(value, numbers.Real) or isinstance(value, bool) or not 0 <= value <= 1:
-        raise ValueError(
-            f"{owner}: `{name}` must be a number in [0, 1]; received {name}={value!r}."
-        )
-    return float(value)
 
 
 class MixingAugmentation(BaseAugmentation):
@@ -66,7 +47,9 @@ class MixingAugmentation(BaseAugmentation):
 
     def __init__(self, num_classes=None, **kwargs):
         super().__init__(**kwargs)
-        self.num_classes = validate_num_classes(num_classes, self._owner)
+        self.num_classes = (
+            None if num_classes is None else check_integer(num_classes, "num_classes", self._owner, minimum=1)
+        )
 
     def call(self, data, training=True, seed=None):
         # Layers that read uint8 directly still return the compute dtype,

@@ -6,7 +6,8 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.base import KEYPOINTS
-from keras_augment.layers.mixing import MixingAugmentation, draw_permutation, validate_fraction
+from keras_augment.layers.arguments import check_unit_interval
+from keras_augment.layers.mixing import MixingAugmentation, draw_permutation
 from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import mixing as mixing_ops
 
@@ -103,7 +104,7 @@ class Mosaic(MixingAugmentation):
                 f"{self._owner}: `fill_value` must be a number; received {fill_value!r}."
             )
         self.fill_value = float(fill_value)
-        self.min_visibility = validate_fraction(min_visibility, "min_visibility", self._owner)
+        self.min_visibility = check_unit_interval(min_visibility, "min_visibility", self._owner)
 
     def _output_size(self, images_shape):
         if self.output_size is None:

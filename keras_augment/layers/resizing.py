@@ -4,11 +4,11 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.base import IMAGES
+from keras_augment.layers.arguments import check_size
 from keras_augment.layers.geometric_base import (
     MATRIX,
     GeometricAugmentation,
     aspect_crop_window,
-    check_size,
     warp_batch,
     window_matrices,
 )
@@ -73,7 +73,7 @@ class Resizing(GeometricAugmentation):
     ):
         super().__init__(data_format=data_format, **kwargs)
         owner = self._owner
-        check_size(owner, height, width)
+        check_size(height, width, owner)
         if interpolation not in INTERPOLATIONS:
             raise ValueError(
                 f"{owner}: `interpolation` must be one of {INTERPOLATIONS}; "

@@ -10,9 +10,9 @@ warp, so the whole chain resamples once.
 import tensorflow as tf
 
 from keras_augment.layers.base import IMAGES, BaseAugmentation
-from keras_augment.layers.geometric_base import check_choice, warp_batch
+from keras_augment.layers.arguments import check_resample_arguments
+from keras_augment.layers.geometric_base import warp_batch
 from keras_augment.ops import geometry
-from keras_augment.ops.resample import FILL_MODES, INTERPOLATIONS
 
 MATRIX = "matrix"
 DISPLACEMENTS = "displacements"
@@ -44,8 +44,7 @@ class WarpAugmentation(BaseAugmentation):
         return tf.cast(output, self.compute_dtype)
 
     def _check_resample_arguments(self, interpolation, fill_mode):
-        check_choice(self._owner, "interpolation", interpolation, INTERPOLATIONS)
-        check_choice(self._owner, "fill_mode", fill_mode, FILL_MODES)
+        check_resample_arguments(interpolation, fill_mode, self._owner)
 
     def output_size(self):
         """Warps keep the image size (read by a fusing `Pipeline`)."""

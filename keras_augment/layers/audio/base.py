@@ -3,25 +3,6 @@
 from keras_augment.layers.base import BaseAugmentation
 
 
-def check_range(low, high, names, owner):
-    """Validate a `(low, high)` pair of numbers; return floats."""
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (low, high))
-    if not numbers or low > high:
-        raise ValueError(
-            f"{owner}: `{names[0]}` and `{names[1]}` must be numbers with "
-            f"{names[0]} <= {names[1]}; received {names[0]}={low!r}, {names[1]}={high!r}."
-        )
-    return float(low), float(high)
-
-
-def check_count(value, name, owner, minimum=0):
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-        raise ValueError(
-            f"{owner}: `{name}` must be an integer >= {minimum}; received {name}={value!r}."
-        )
-    return value
-
-
 class _AudioAugmentation(BaseAugmentation):
     input_key = "audio"
     description = ""

@@ -4,7 +4,8 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.arguments import check_unit_interval
-from keras_augment.layers.audio.base import SpectrogramAugmentation, check_count
+from keras_augment.layers.arguments import check_integer
+from keras_augment.layers.audio.base import SpectrogramAugmentation
 from keras_augment.ops import audio as audio_ops
 
 
@@ -23,8 +24,8 @@ class _Masking(SpectrogramAugmentation):
 
     def __init__(self, max_width, count=1, mask_value=0.0, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.max_width = check_count(max_width, "max_width", self._owner)
-        self.count = check_count(count, "count", self._owner)
+        self.max_width = check_integer(max_width, "max_width", self._owner)
+        self.count = check_integer(count, "count", self._owner)
         if isinstance(mask_value, bool) or not isinstance(mask_value, (int, float)):
             raise ValueError(
                 f"{self._owner}: `mask_value` must be a number; received mask_value={mask_value!r}."
@@ -152,7 +153,7 @@ class TimeWarp(SpectrogramAugmentation):
 
     def __init__(self, max_warp=80, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.max_warp = check_count(max_warp, "max_warp", self._owner)
+        self.max_warp = check_integer(max_warp, "max_warp", self._owner)
 
     def sample_parameters(self, sampler, images_shape):
         batch, length = images_shape[0], tf.cast(images_shape[1], tf.float32)

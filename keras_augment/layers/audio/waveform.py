@@ -4,7 +4,8 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.arguments import check_unit_interval
-from keras_augment.layers.audio.base import WaveformAugmentation, check_count, check_range
+from keras_augment.layers.arguments import check_integer, check_ordered_pair
+from keras_augment.layers.audio.base import WaveformAugmentation
 from keras_augment.ops import audio as audio_ops
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -32,7 +33,7 @@ class RandomGain(WaveformAugmentation):
 
     def __init__(self, min_gain_db=-6.0, max_gain_db=6.0, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.min_gain_db, self.max_gain_db = check_range(
+        self.min_gain_db, self.max_gain_db = check_ordered_pair(
             min_gain_db, max_gain_db, ("min_gain_db", "max_gain_db"), self._owner
         )
 
@@ -71,7 +72,7 @@ class RandomNoise(WaveformAugmentation):
 
     def __init__(self, min_snr_db=10.0, max_snr_db=40.0, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.min_snr_db, self.max_snr_db = check_range(
+        self.min_snr_db, self.max_snr_db = check_ordered_pair(
             min_snr_db, max_snr_db, ("min_snr_db", "max_snr_db"), self._owner
         )
 
@@ -154,7 +155,7 @@ class RandomSpeed(WaveformAugmentation):
 
     def __init__(self, min_rate=0.9, max_rate=1.1, seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.min_rate, self.max_rate = check_range(
+        self.min_rate, self.max_rate = check_ordered_pair(
             min_rate, max_rate, ("min_rate", "max_rate"), self._owner
         )
         if self.min_rate <= 0:
@@ -199,11 +200,11 @@ class RandomPitchShift(WaveformAugmentation):
     def __init__(self, min_semitones=-2.0, max_semitones=2.0, frame_length=512, frame_step=128,
                  seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        self.min_semitones, self.max_semitones = check_range(
+        self.min_semitones, self.max_semitones = check_ordered_pair(
             min_semitones, max_semitones, ("min_semitones", "max_semitones"), self._owner
         )
-        self.frame_length = check_count(frame_length, "frame_length", self._owner, minimum=2)
-        self.frame_step = check_count(frame_step, "frame_step", self._owner, minimum=1)
+        self.frame_length = check_integer(frame_length, "frame_length", self._owner, minimum=2)
+        self.frame_step = check_integer(frame_step, "frame_step", self._owner, minimum=1)
         if self.frame_step > self.frame_length:
             raise ValueError(
                 f"{self._owner}: `frame_step` must be <= `frame_length`; received "

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.geometric_base import check_choice
+from keras_augment.layers.arguments import check_choice
 from keras_augment.layers.policies.auto_augment_policies import MAXIMA, POLICIES
 from keras_augment.layers.policies.policy_base import PolicyAugmentation
 
@@ -69,7 +69,7 @@ class AutoAugment(PolicyAugmentation):
         **kwargs,
     ):
         super().__init__(value_range=value_range, seed=seed, data_format=data_format, **kwargs)
-        self.policy = check_choice(self._owner, "policy", policy, tuple(POLICIES))
+        self.policy = check_choice(policy, "policy", self._owner, tuple(POLICIES))
         table, op_ids, probabilities, levels = policy_arrays(POLICIES[policy])
         self._init_policy(table, interpolation, fill_mode, fill_value)
         self._policy_op_ids = tf.constant(op_ids, tf.int32)

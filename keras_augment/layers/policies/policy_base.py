@@ -26,7 +26,7 @@ import functools
 import tensorflow as tf
 
 from keras_augment.layers.base import BaseAugmentation
-from keras_augment.layers.geometric_base import check_choice
+from keras_augment.layers.arguments import check_choice
 from keras_augment.layers.policies import op_table
 from keras_augment.layers.policies.partitions import run_partitions
 from keras_augment.ops import bounding_boxes as box_ops
@@ -69,8 +69,8 @@ class PolicyAugmentation(BaseAugmentation):
 
     def _init_policy(self, table, interpolation, fill_mode, fill_value):
         self.table = op_table.validate_table(table, self._owner)
-        self.interpolation = check_choice(self._owner, "interpolation", interpolation, INTERPOLATIONS)
-        self.fill_mode = check_choice(self._owner, "fill_mode", fill_mode, FILL_MODES)
+        self.interpolation = check_choice(interpolation, "interpolation", self._owner, INTERPOLATIONS)
+        self.fill_mode = check_choice(fill_mode, "fill_mode", self._owner, FILL_MODES)
         self.fill_value = float(fill_value)
         # Partition index of each op; every geometric op shares the last one.
         self._geometric_partition = len(self.table)

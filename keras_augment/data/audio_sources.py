@@ -11,7 +11,7 @@ import math
 
 import tensorflow as tf
 
-from keras_augment.data import audio_files, class_files
+from keras_augment.data import audio_files, class_files, folders
 from keras_augment.data.cleaning import check_report
 from keras_augment.layers.arguments import check_integer, is_number
 
@@ -101,15 +101,11 @@ def scan_audio_folder(root, report=None, sampling_rate=DEFAULT_SAMPLING_RATE, ch
     report = check_report(report, "scan_audio_folder()")
     report.unit = "audio files"
     class_names, files = class_files.list_class_files(root, report)
-    paths, labels, infos = [], [], []
-    for path, label in class_files.split_by_kind(files, "audio", report):
-        reason, info = audio_files.read_header(path, channels)
-        if reason:
-            report.skipped.append((path, reason))
-            continue
-        paths.append(path)
-        labels.append(label)
-        infos.append(info)
+    paths, labels, infos = folders.keep_readable(
+        class_files.split_by_kind(files, "audio", report),
+        lambda path: audio_files.read_header(path, channels),
+        report,
+    )
     decode = audio_files.make_decoder(channels)
     measured, failures = _decode_all(_columns(paths, infos, sampling_rate), decode) if paths else ({}, {})
     least = 1 if min_duration is None else max(1, math.ceil(min_duration * sampling_rate))

@@ -34,6 +34,15 @@ _MAGIC = (
 )
 
 
+def check_single_split(split, source):
+    """Folders, tables and arrays hold one split: "train" or "all" means all of it."""
+    if split not in ("train", "all", None):
+        raise ValueError(
+            f"load({str(source)!r}): this source has a single split; use "
+            f"split='train' (everything) and keras_augment.data.split(); got {split!r}."
+        )
+
+
 def sniff(head):
     """What the first bytes of a file say it holds (e.g. `"FLAC audio"`), or None."""
     for magic, name in _MAGIC:

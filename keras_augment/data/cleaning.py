@@ -107,7 +107,22 @@ def find_duplicates(images, threshold=4):
     # Compare one representative per exact group; union-find joins close pairs.
     representatives = [group[0] for group in by_digest.values()]
     hashes = np.stack([perceptual_hash(images[i]) for i in representatives])
-    parent = list(range(len(representatives)))
+
+    def close_pairs():
+        for start in range(0, len(hashes), 512):
+            block = hashes[start : start + 512]
+            distances = (block[:, None, :] != hashes[None, :, :]).sum(-1)
+            for row, column in zip(*np.nonzero(distances <= threshold)):
+                if start + row < column:
+                    yield start + row, column
+
+    return exact, joined_groups(representatives, close_pairs())
+
+
+def joined_groups(members, pairs):
+    """Groups of `members` joined by `pairs` of positions (union-find), each
+    group a sorted list of members, groups of one left out."""
+    parent = list(range(len(members)))
 
     def find(i):
         while parent[i] != i:
@@ -115,18 +130,12 @@ def find_duplicates(images, threshold=4):
             i = parent[i]
         return i
 
-    for start in range(0, len(hashes), 512):
-        block = hashes[start : start + 512]
-        distances = (block[:, None, :] != hashes[None, :, :]).sum(-1)
-        for row, column in zip(*np.nonzero(distances <= threshold)):
-            i, j = start + row, column
-            if i < j:
-                parent[find(j)] = find(i)
+    for a, b in pairs:
+        parent[find(b)] = find(a)
     groups = collections.defaultdict(list)
-    for position, index in enumerate(representatives):
-        groups[find(position)].append(index)
-    near = [sorted(group) for group in groups.values() if len(group) > 1]
-    return exact, sorted(near)
+    for position, member in enumerate(members):
+        groups[find(position)].append(member)
+    return sorted(sorted(group) for group in groups.values() if len(group) > 1)
 
 
 def deduplicate(ds, threshold=4, remove=True, report=None):

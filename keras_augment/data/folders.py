@@ -166,6 +166,21 @@ def _link_free(path):
     return os.path.realpath(path) == path
 
 
+def keep_readable(listed, read_header, report):
+    """`(paths, labels, infos)` of the `(path, label)` pairs whose header reads;
+    the others are recorded in `report` with the reader's reason."""
+    paths, labels, infos = [], [], []
+    for path, label in listed:
+        reason, info = read_header(path)
+        if reason:
+            report.skipped.append((path, reason))
+            continue
+        paths.append(path)
+        labels.append(label)
+        infos.append(info)
+    return paths, labels, infos
+
+
 def scan_folder(root, max_pixels=image_files.DEFAULT_MAX_PIXELS, report=None, channels=None):
     """List the usable images of a folder of class subfolders.
 
@@ -195,15 +210,11 @@ def scan_folder(root, max_pixels=image_files.DEFAULT_MAX_PIXELS, report=None, ch
             f"load(): folder {root} has no class subfolders (expected one subfolder "
             "of images per label)."
         )
-    paths, labels, infos = [], [], []
-    for path, label in _list_files(real_root, class_names, report):
-        reason, info = image_files.read_header(path, max_pixels)
-        if reason:
-            report.skipped.append((path, reason))
-            continue
-        paths.append(path)
-        labels.append(label)
-        infos.append(info)
+    paths, labels, infos = keep_readable(
+        _list_files(real_root, class_names, report),
+        lambda path: image_files.read_header(path, max_pixels),
+        report,
+    )
     if channels is None:
         grey = bool(infos) and all(info["mode"] in _GREY_MODES for info in infos)
         channels = 1 if grey else 3

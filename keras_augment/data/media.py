@@ -7,18 +7,11 @@ one given for a source of another kind is refused rather than ignored.
 import os
 
 from keras_augment.data import audio_sources, text_sources, text_tables
+from keras_augment.data.class_files import check_single_split
 
 # The arguments of each kind and the element key that marks that kind.
 _AUDIO_ARGUMENTS = ("sampling_rate", "duration", "min_duration")
 _TEXT_ARGUMENTS = ("text_column", "label_column")
-
-
-def _check_single_split(split, source):
-    if split not in ("train", "all", None):
-        raise ValueError(
-            f"load({str(source)!r}): this source has a single split; use "
-            f"split='train' (everything) and keras_augment.data.split(); got {split!r}."
-        )
 
 
 def check_channels(source, channels):
@@ -44,7 +37,7 @@ def check_channels(source, channels):
 
 def load_folder(source, kind, split, report, verbose, channels, options):
     """A folder of class subfolders of `kind` (`"text"` or `"audio"`) files."""
-    _check_single_split(split, source)
+    check_single_split(split, source)
     if kind == "text":
         if channels is not None:
             raise ValueError(
@@ -60,7 +53,7 @@ def load_folder(source, kind, split, report, verbose, channels, options):
 
 def load_table(source, split, report, verbose, channels, options):
     """A `.csv`, `.tsv` or `.jsonl` table of texts and labels."""
-    _check_single_split(split, source)
+    check_single_split(split, source)
     if channels is not None:
         raise ValueError(
             f"load(): `channels` applies to images and audio; table {source} holds text "

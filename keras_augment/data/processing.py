@@ -10,7 +10,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_augment.data import groups
-from keras_augment.data.sources import _resizer
+from keras_augment.data.sources import resizer
 from keras_augment.layers.arguments import check_integer, check_seed, check_unit_interval, is_integer
 
 
@@ -126,7 +126,7 @@ def balance(ds, strategy="oversample", target=None, seed=0):
 
 def resize(ds, image_size):
     """Resize every image to `image_size` (int or `(height, width)`, each >= 1), bilinear."""
-    return ds.map(_resizer(image_size, "resize()"), num_parallel_calls=tf.data.AUTOTUNE)
+    return ds.map(resizer(image_size, "resize()"), num_parallel_calls=tf.data.AUTOTUNE)
 
 
 def normalize(ds, value_range=(0.0, 1.0), input_range=(0.0, 255.0), mean=None, std=None):

@@ -10,6 +10,7 @@ from keras_augment.data import (
     tfds_source,
 )
 from keras_augment.data.bundled import load_digits_arrays
+from keras_augment.data.class_files import check_single_split
 from keras_augment.layers.arguments import is_integer
 
 DIGITS = "digits"
@@ -130,7 +131,7 @@ def load(
         ds = _from_arrays(load_digits_arrays(), split)
     elif os.path.isdir(source):
         if records.is_record_folder(source):
-            _check_whole_split(split, source)
+            check_single_split(split, source)
             ds = records.read_records(source)
         elif idx.is_idx_folder(source):
             images, labels = idx.load_idx_arrays(source, split)
@@ -164,18 +165,10 @@ def load(
         )
     if image_size is not None:
         class_names = getattr(ds, "class_names", None)
-        ds = ds.map(_resizer(image_size, "load()"), num_parallel_calls=tf.data.AUTOTUNE)
+        ds = ds.map(resizer(image_size, "load()"), num_parallel_calls=tf.data.AUTOTUNE)
         if class_names is not None:
             ds.class_names = class_names
     return ds
-
-
-def _check_whole_split(split, source):
-    if split not in ("train", "all", None):
-        raise ValueError(
-            f"load({str(source)!r}): this source has a single split; use "
-            f"split='train' (everything) and keras_augment.data.split(); got {split!r}."
-        )
 
 
 def _from_arrays(arrays, split):
@@ -189,7 +182,7 @@ def _from_arrays(arrays, split):
         if len(arrays) != 2:
             raise ValueError(f"load() expected (images, labels); got {len(arrays)} items.")
         images, labels = arrays
-    _check_whole_split(split, "arrays")
+    check_single_split(split, "arrays")
     images, labels = np.asarray(images), np.asarray(labels)
     if images.ndim == 3:
         images = images[..., None]
@@ -207,7 +200,7 @@ def _from_arrays(arrays, split):
 
 
 def _from_folder(root, split, channels, max_pixels, report, verbose):
-    _check_whole_split(split, root)
+    check_single_split(split, root)
     contents = folders.scan_folder(root, max_pixels, report, channels)
     report = contents.report
     if verbose and report.skipped:
@@ -253,7 +246,8 @@ def check_image_size(image_size, owner):
     )
 
 
-def _resizer(image_size, owner="resize()"):
+def resizer(image_size, owner="resize()"):
+    """An element map resizing `images` to `image_size` (bilinear, rounded back to uint8)."""
     height, width = check_image_size(image_size, owner)
 
     def resize(element):

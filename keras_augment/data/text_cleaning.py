@@ -15,7 +15,7 @@ import unicodedata
 
 import numpy as np
 
-from keras_augment.data.cleaning import check_report
+from keras_augment.data.cleaning import check_report, joined_groups
 from keras_augment.layers.arguments import check_integer, check_unit_interval
 
 FORMS = ("NFC", "NFKC", "NFD", "NFKD")
@@ -122,21 +122,10 @@ def find_text_duplicates(texts, threshold=0.8, shingle_size=5):
             buckets[band.tobytes()].append(position)
         for members in buckets.values():
             candidates.update((a, b) for i, a in enumerate(members) for b in members[i + 1 :])
-    parent = list(range(len(keys)))
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for a, b in candidates:
-        if len(sets[a] & sets[b]) >= threshold * len(sets[a] | sets[b]):
-            parent[find(b)] = find(a)
-    groups = collections.defaultdict(list)
-    for position, key in enumerate(keys):
-        groups[find(position)].append(by_key[key][0])
-    return exact, sorted(sorted(group) for group in groups.values() if len(group) > 1)
+    close = (
+        (a, b) for a, b in candidates if len(sets[a] & sets[b]) >= threshold * len(sets[a] | sets[b])
+    )
+    return exact, joined_groups([by_key[key][0] for key in keys], close)
 
 
 def _length(text, unit):

@@ -34,6 +34,9 @@ class GAN(GenerativeModel):
         discriminator: optional Keras model images (and labels) -> logits `[B, 1]`.
         width: base filter count of the built-in networks.
         seed: integer seed of the model's noise and the built-in initializers.
+        num_classes: None for an unconditional GAN; `ConditionalGAN` sets it.
+        conditioning: how the built-in discriminator reads labels when
+            `num_classes` is set: `"projection"` (default) or `"concatenation"`.
         **kwargs: `keras.Model` arguments such as `name`.
 
     Example:
@@ -50,10 +53,9 @@ class GAN(GenerativeModel):
     def __init__(
         self, image_shape, latent_dim=32, loss="non_saturating", discriminator_steps=1,
         gradient_penalty_weight=10.0, use_ema=True, ema_decay=0.999, value_range=(0.0, 1.0),
-        generator=None, discriminator=None, width=64, seed=None, **kwargs,
+        generator=None, discriminator=None, width=64, seed=None, num_classes=None,
+        conditioning="projection", **kwargs,
     ):
-        num_classes = kwargs.pop("num_classes", None)
-        conditioning = kwargs.pop("conditioning", "projection")
         super().__init__(image_shape, latent_dim, num_classes, value_range, seed, **kwargs)
         self.loss_name = losses.check_gan_loss(loss, type(self).__name__)
         if int(discriminator_steps) < 1:

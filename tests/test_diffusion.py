@@ -99,21 +99,22 @@ def test_ddim_with_a_zero_predictor_rescales_the_start_analytically():
 
 
 def test_ddim_with_steps_T_and_eta_0_is_deterministic_and_eta_1_draws_from_its_seed():
-    model = make()
+    model = make(timesteps=8)
     z = model.sample_noise(3, seed=1)
-    first = model.sampler(steps=20)(z)
-    np.testing.assert_array_equal(first, model.sampler(steps=20)(z))
-    noisy = [np.asarray(model.generate(3, seed=s, steps=20, eta=1.0)) for s in (5, 5, 6)]
+    first = model.sampler(steps=8)(z)
+    np.testing.assert_array_equal(first, model.sampler(steps=8)(z))
+    np.testing.assert_array_equal(model.generate(3, seed=1, steps=8), model.from_network_range(first))
+    noisy = [np.asarray(model.generate(3, seed=s, steps=3, eta=1.0)) for s in (5, 5, 6)]
     np.testing.assert_array_equal(noisy[0], noisy[1])
     assert not np.array_equal(noisy[0], noisy[2])
-    assert not np.array_equal(noisy[0], np.asarray(model.generate(3, seed=5, steps=20)))
+    assert not np.array_equal(noisy[0], np.asarray(model.generate(3, seed=5, steps=3)))
 
 
 # ------------------------------------------------------------------ training
 # XLA compiles a U-Net for about 30 s on 2 cores: once, for the conditional model.
 @pytest.mark.parametrize(
-    "conditional, jit_compile", [(False, False), (True, False), (True, True)],
-    ids=["Diffusion-no-xla", "ConditionalDiffusion-no-xla", "ConditionalDiffusion-xla"],
+    "conditional, jit_compile", [(False, False), (True, True)],
+    ids=["Diffusion-no-xla", "ConditionalDiffusion-xla"],
 )
 def test_a_train_step_updates_the_network_and_its_ema(conditional, jit_compile):
     images, labels = data.load_digits_arrays()
@@ -169,8 +170,9 @@ def test_guidance_weighs_the_class():
 
 
 def test_exported_samplers_serve_identically_without_keras_augment(tmp_path):
+    # The unconditional signature (z only) is the one the GAN export test covers.
     entries = []
-    for conditional in (False, True):
+    for conditional in (True,):
         model = make(conditional)
         name = "cdiffusion" if conditional else "diffusion"
         export_generator(model, tmp_path / name)

@@ -7,7 +7,7 @@ load it, so the package stays quick to import.
 from keras_augment.models import losses, metrics
 from keras_augment.models.base import GenerativeModel
 from keras_augment.models.callbacks import NaNGuard, SampleGrid
-from keras_augment.models.diffusion import ConditionalDiffusion, DDIMSampler, Diffusion
+from keras_augment.models.diffusion import ConditionalDiffusion, Diffusion
 from keras_augment.models.gan import GAN, ConditionalGAN
 from keras_augment.models.networks import (
     build_decoder,
@@ -15,6 +15,7 @@ from keras_augment.models.networks import (
     build_encoder,
     build_generator,
 )
+from keras_augment.models.sampler import DDIMSampler
 from keras_augment.models.unet import build_unet
 from keras_augment.models.vae import VAE, ConditionalVAE
 

@@ -111,9 +111,11 @@ def test_ddim_with_steps_T_and_eta_0_is_deterministic_and_eta_1_draws_from_its_s
 
 
 # ------------------------------------------------------------------ training
-# XLA compiles a U-Net for about 30 s on 2 cores: once, for the conditional model.
+# XLA compiles a U-Net for about 30 s on 2 cores, too long for the default
+# suite: the XLA step runs with `pytest -m slow` (the same train_step as without).
 @pytest.mark.parametrize(
-    "conditional, jit_compile", [(False, False), (True, True)],
+    "conditional, jit_compile",
+    [(False, False), pytest.param(True, True, marks=pytest.mark.slow)],
     ids=["Diffusion-no-xla", "ConditionalDiffusion-xla"],
 )
 def test_a_train_step_updates_the_network_and_its_ema(conditional, jit_compile):
@@ -130,6 +132,7 @@ def test_a_train_step_updates_the_network_and_its_ema(conditional, jit_compile):
     assert any(not np.allclose(e, w.numpy()) for e, w in zip(ema, model.network.weights))  # but lags
 
 
+@pytest.mark.slow  # about 30 s of training; the train-step test checks an update by default
 def test_the_loss_falls_on_a_trivial_data_set():
     # One image, repeated: the best noise predictor is simple, and a small U-Net finds it.
     image = np.zeros((1, *SHAPE), "float32")

@@ -175,3 +175,38 @@ def test_bad_inputs_name_the_layer():
         layers.TimeMasking(max_proportion=2.0)
     with pytest.raises(ValueError, match="min_rate"):
         layers.RandomSpeed(0.0, 1.0)
+
+
+# Defaults as in torchaudio's TimeMasking / FrequencyMasking (mask_value=0.0).
+DEFAULT_MASKERS = {
+    "TimeMasking": lambda: layers.TimeMasking(max_width=8, count=2),
+    "FrequencyMasking": lambda: layers.FrequencyMasking(max_width=5, count=2),
+    "SpecAugment": lambda: layers.SpecAugment("LD", time_warp=10, time_mask_width=8),
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULT_MASKERS))
+def test_masked_bins_are_zero_by_default(name):
+    x = np.full((8, 40, 20), 2.0, np.float32)  # constant: a time warp keeps it
+    out = DEFAULT_MASKERS[name]()(x, seed=3).numpy()
+    masked = out == 0.0
+    assert masked.any() and not masked.all()
+    np.testing.assert_allclose(out[~masked], 2.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(DEFAULT_MASKERS))
+def test_default_masks_match_the_loop_reference(name):
+    layer = DEFAULT_MASKERS[name]()
+    if name == "SpecAugment":
+        layer = layers.SpecAugment("LD", time_warp=0, time_mask_width=8)  # masks only
+    x = random_spectrograms((6, 40, 20))
+    transformation = layer.get_random_transformation(x, seed=5)
+    steps = transformation if name == "SpecAugment" else [transformation]
+    step_axes = [2, 1] if name == "SpecAugment" else [1 if name == "TimeMasking" else 2]
+    mask = np.zeros(x.shape, bool)
+    for step, axis in zip(steps, step_axes):
+        bands = _bands_reference(x.shape[axis], step["starts"].numpy(), step["widths"].numpy())
+        mask |= bands[:, :, None] if axis == 1 else bands[:, None, :]
+    assert mask.any()
+    expected = np.where(mask, 0.0, x)
+    np.testing.assert_array_equal(layer.apply_transformation(x, transformation).numpy(), expected)

@@ -159,10 +159,11 @@ def test_import_refuses_other_keras_backends():
     assert "KERAS_BACKEND=tensorflow" in result.stderr and "'numpy' backend" in result.stderr
 
 
-def test_training_defaults_augment_alone_and_infer_inside_a_model_called_plainly():
+def test_training_defaults_to_true_alone_and_inside_a_model_as_in_keras_core():
     layer = layers.RandomBrightness((0.5, 0.5), value_range=(0, 1))
     x = np.zeros((2, 3, 3, 1), "float32")
     np.testing.assert_allclose(layer(x), x + 0.5)
     model = keras.Sequential([keras.Input((3, 3, 1)), layer])
-    np.testing.assert_array_equal(model(x), x)
-    np.testing.assert_allclose(model(x, training=True), x + 0.5)
+    np.testing.assert_allclose(model(x), x + 0.5)
+    np.testing.assert_array_equal(model(x, training=False), x)
+    np.testing.assert_array_equal(model.predict(x, verbose=0), x)

@@ -106,7 +106,10 @@ def test_unknown_routed_input_is_refused(tmp_path):
         export_augmenter(layers.RandomFlip(), tmp_path / "x", (4, 4, 3), weights=tf.TensorSpec([None]))
 
 
-def test_model_export_serves_inference_without_augmentation(tmp_path):
+def test_an_inference_endpoint_serves_without_augmentation(tmp_path):
+    # `model.export()` (Keras 3.15) serves `__call__` without `training`, so
+    # augmentation layers augment there, Keras core's as ours: an endpoint
+    # that passes `training=False` serves plain inference.
     keras.utils.set_random_seed(0)
     model = keras.Sequential(
         [
@@ -118,7 +121,13 @@ def test_model_export_serves_inference_without_augmentation(tmp_path):
         ]
     )
     x = np.random.default_rng(1).uniform(0, 255, (5, 6, 6, 3)).astype("float32")
-    model.export(str(tmp_path / "classifier"), verbose=False)
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    archive.add_endpoint(
+        "serve", lambda images: model(images, training=False),
+        input_signature=[tf.TensorSpec([None, 6, 6, 3], tf.float32, name="images")],
+    )
+    archive.write_out(str(tmp_path / "classifier"), verbose=False)
     expected = model.predict(x, verbose=0)
     without_layers = keras.Sequential([keras.Input((6, 6, 3))] + model.layers[2:])
     np.testing.assert_allclose(expected, without_layers.predict(x, verbose=0), rtol=1e-6)

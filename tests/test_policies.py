@@ -262,3 +262,35 @@ def test_run_partitions_runs_each_kernel_on_its_images_only(eager):
         np.testing.assert_array_equal(seen[100.0].numpy(), [1, 4])
         np.testing.assert_array_equal(seen[300.0].numpy(), [5])
         np.testing.assert_array_equal(seen[200.0].numpy(), [0, 2, 3, 6])
+
+
+@pytest.mark.parametrize("dtype", ["uint8", "float32"])
+def test_contrast_op_matches_pil_image_enhance(dtype):
+    """A policy's `contrast` op is PIL's `ImageEnhance.Contrast`: a blend
+    towards the mean of the image's grayscale (one grey for all channels),
+    not towards each channel's own mean. Channels with very different means
+    make the two rules differ by tens of levels."""
+    from PIL import Image, ImageEnhance
+
+    layer = layers.RandAugment(num_ops=1, seed=0)
+    names = [name for name, _ in layer.table]
+    rng = np.random.default_rng(5)
+    images = rng.integers(0, 256, (4, 9, 13, 3))
+    images[..., 0] = images[..., 0] // 4 + 180  # red bright, blue dark
+    images[..., 2] = images[..., 2] // 4
+    images = images.astype("uint8")
+    levels = np.array([-1.0, -0.5, 0.3, 1.0], "float32")
+    factors = 1.0 + levels * dict(layer.table)["contrast"]
+    op_ids = np.full((4, 1), names.index("contrast"), "int32")
+    transformation = layer.complete_parameters(
+        op_ids, np.repeat(levels[:, None, None], 2, axis=2), tf.constant(images.shape)
+    )
+    ours = np.asarray(layer.apply_transformation(images.astype(dtype), transformation), np.float64)
+    expected = np.stack(
+        [
+            np.asarray(ImageEnhance.Contrast(Image.fromarray(image)).enhance(float(f)), np.float64)
+            for image, f in zip(images, factors)
+        ]
+    )
+    # PIL rounds the grey mean to an integer (see tests/test_ops_colour.py).
+    np.testing.assert_allclose(ours, expected, atol=2.5)

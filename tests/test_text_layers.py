@@ -194,7 +194,14 @@ def test_text_layers_in_tf_data_and_with_text_vectorization(tmp_path):
     model.save(tmp_path / "model.keras")
     reloaded = keras.saving.load_model(tmp_path / "model.keras")
     np.testing.assert_allclose(reloaded.predict(tf.constant(texts[:4]), verbose=0), before, atol=1e-6)
-    model.export(str(tmp_path / "served"), verbose=False)
+    # An inference endpoint: `model.export()` would call the model without
+    # `training`, and augmentation layers (Keras core's too) augment then.
+    archive = keras.export.ExportArchive()
+    archive.track(model)
+    archive.add_endpoint(
+        "serve", lambda t: model(t, training=False), input_signature=[tf.TensorSpec([None], tf.string)]
+    )
+    archive.write_out(str(tmp_path / "served"), verbose=False)
     loaded = tf.saved_model.load(str(tmp_path / "served"))
     served = loaded.serve(tf.constant(texts[:4]))
     np.testing.assert_allclose(served.numpy(), before, atol=1e-6)

@@ -12,7 +12,17 @@ def parse_args(description, argv=None):
     parser.add_argument("--output-dir", default="outputs/examples", help="where files go")
     args = parser.parse_args(argv)
     os.makedirs(args.output_dir, exist_ok=True)
+    say_if_smoke_run(args.fast)
     return args
+
+
+SMOKE_RUN = "--fast: a smoke run of a few steps; its figures mean nothing (run without --fast for results)"
+
+
+def say_if_smoke_run(fast):
+    """With `--fast`, say first that the figures to come are not results."""
+    if fast:
+        print(SMOKE_RUN, flush=True)
 
 
 def print_results(results):

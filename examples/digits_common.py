@@ -134,6 +134,9 @@ def use_jit(choice):
 
 def train_and_report(model, args, train_x, train_y, test_x, test_y, value_range, extra=None):
     """Fit within the time budget, write grids, export to saved_models/, report."""
+    from _common import say_if_smoke_run
+
+    say_if_smoke_run(args.fast)
     from keras_augment.export import export_generator
     from keras_augment.models import NaNGuard, SampleGrid
 

@@ -27,6 +27,7 @@ import numpy as np
 import tensorflow as tf
 
 sys.path.insert(0, os.path.dirname(__file__))
+from _common import say_if_smoke_run  # noqa: E402
 from digits_common import DIGITS_RANGE, use_jit  # noqa: E402
 
 from keras_augment import layers, models  # noqa: E402
@@ -126,6 +127,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     if args.fast:
         args.seeds, args.classifier_epochs, args.generator_epochs = [0], 2, 2
+    say_if_smoke_run(args.fast)
     keras.utils.set_random_seed(0)
     tf.config.experimental.enable_op_determinism()
     start = time.perf_counter()

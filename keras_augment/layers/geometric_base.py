@@ -96,12 +96,6 @@ def move_bounding_boxes(
     return boxes
 
 
-def forward_map(points, matrices, displacements):
-    """Output positions of input points `[B, K, 2]` under `matrix @ (p + d(p))`."""
-    on_warp_plane = geometry.transform_points(points, geometry.invert(matrices))
-    return warp_ops.forward_points(on_warp_plane, warp_ops.dense_field(displacements))
-
-
 def warp_batch(
     batch,
     matrices,
@@ -171,12 +165,12 @@ def warp_batch(
     else:
 
         def move_keypoints(keypoints):
-            moved = forward_map(keypoints[..., :2], matrices, displacements)
+            moved = warp_ops.forward_map(keypoints[..., :2], matrices, displacements)
             return tf.concat([tf.cast(moved, keypoints.dtype), keypoints[..., 2:]], -1)
 
         def move_boxes(xyxy):
             # Corners and edge midpoints through the field: an approximation.
-            points = forward_map(box_ops.outline_points(xyxy), matrices, displacements)
+            points = warp_ops.forward_map(box_ops.outline_points(xyxy), matrices, displacements)
             points = tf.reshape(points, tf.concat([tf.shape(xyxy)[:2], [8, 2]], 0))
             return box_ops.enclosing_boxes(points)
 

@@ -11,6 +11,7 @@ import functools
 
 import tensorflow as tf
 
+from keras_augment.ops import geometry
 from keras_augment.ops.compiled import compiled, compiled_with_size
 from keras_augment.ops.resample import resample
 
@@ -327,3 +328,9 @@ def forward_points(points, displacements):
     for _ in range(FIXED_POINT_ITERATIONS):
         output = points - sample_field_at_points(displacements, output)
     return output
+
+
+def forward_map(points, matrices, displacements):
+    """Output positions of input points `[B, K, 2]` under `matrix @ (p + d(p))`."""
+    on_warp_plane = geometry.transform_points(points, geometry.invert(matrices))
+    return forward_points(on_warp_plane, dense_field(displacements))

@@ -135,9 +135,9 @@ def test_clear_errors(tmp_path, monkeypatch, capsys, args, message):
 
 def test_bad_arguments_exit_with_usage(capsys):
     with pytest.raises(SystemExit) as raised:
-        cli.main(["train", "diffusion"])
+        cli.main(["train", "flow"])
     assert raised.value.code == 2
-    assert "invalid choice: 'diffusion'" in capsys.readouterr().err
+    assert "invalid choice: 'flow'" in capsys.readouterr().err
     with pytest.raises(SystemExit) as raised:
         cli.main(["expand", "--factor", "0", "--output", "x"])
     assert raised.value.code == 2

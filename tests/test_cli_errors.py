@@ -156,7 +156,7 @@ def test_debug_shows_the_full_traceback(tmp_path, monkeypatch):
 def test_help_and_usage_errors_do_not_import_tensorflow(tmp_path):
     code = (
         "import sys, keras_augment_cli\n"
-        "for argv in (['--help'], ['expand', '--help'], ['train', 'diffusion']):\n"
+        "for argv in (['--help'], ['expand', '--help'], ['train', 'flow']):\n"
         "    try:\n"
         "        keras_augment_cli.main(argv)\n"
         "    except SystemExit as exit_:\n"

@@ -334,14 +334,6 @@ class BaseAugmentation(keras.layers.Layer):
         batch = dict(data) if is_dict else {key: data}
         batch[IMAGES] = batch.pop(key)  # the subclass API names it images
         images = batch[IMAGES]
-        if not isinstance(images, (tf.Tensor, tf.RaggedTensor, tf.SparseTensor)):
-            images = tf.convert_to_tensor(images)
-        if (
-            self.data_format == "channels_first"
-            and self.batched_ranks == (4,)
-            and images.shape.rank in (3, 4)
-        ):
-            images = tf.experimental.numpy.moveaxis(images, -3, -1)
         if isinstance(images, (tf.RaggedTensor, tf.SparseTensor)):
             raise ValueError(
                 f"{self._owner} expected a dense tensor of images; received a "
@@ -349,6 +341,14 @@ class BaseAugmentation(keras.layers.Layer):
                 "(`keras_augment.data.load(..., image_size=...)`, "
                 "`keras.layers.Resizing`) or call `.to_tensor()` on it."
             )
+        if not isinstance(images, tf.Tensor):
+            images = tf.convert_to_tensor(images)
+        if (
+            self.data_format == "channels_first"
+            and self.batched_ranks == (4,)
+            and images.shape.rank in (3, 4)
+        ):
+            images = tf.experimental.numpy.moveaxis(images, -3, -1)
         self._check_images(images)
         if self.input_key == IMAGES:
             images = self._check_channels_at_run_time(images)

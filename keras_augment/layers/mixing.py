@@ -7,7 +7,6 @@ first, then its partner) and `weights`
 Labels are mixed with exactly these weights, so label mass follows pixel mass.
 """
 
-
 import tensorflow as tf
 
 from keras_augment.layers.arguments import check_integer

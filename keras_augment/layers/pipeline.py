@@ -127,7 +127,7 @@ class Pipeline(BaseAugmentation):
                 setattr(self, name, getattr(layers[0], name))
         # The channel counts every inner layer accepts: the pipeline checks
         # them once, since inner layers skip their own input checks.
-        allowed = [set(layer._allowed_channels()) for layer in layers if layer._allowed_channels()]
+        allowed = [set(counts) for counts in map(lambda layer: layer._allowed_channels(), layers) if counts]
         if allowed:
             self.required_channels = tuple(sorted(set.intersection(*allowed)))
         self.geometric = any(layer.geometric for layer in layers)

@@ -224,3 +224,14 @@ def test_fast_run_says_it_is_a_smoke_run_and_shows_its_steps(tmp_path, monkeypat
     )
     assert served["images"].shape == (2, 8, 8, 1)
     assert tf.saved_model.load(str(tmp_path / "models" / "generator")).signatures["generate"]
+
+
+def test_preview_names_the_files_it_skips(tmp_path, capsys):
+    folder = tmp_path / "data" / "cats"
+    folder.mkdir(parents=True)
+    Image.fromarray(np.full((9, 11, 3), 120, np.uint8)).save(folder / "good.png")
+    (folder / "broken.png").write_bytes(b"not a png")
+    code = cli.main(["preview", "--data", str(tmp_path / "data"), "--output", str(tmp_path / "p.png"), "--count", "1"])
+    out = capsys.readouterr().out
+    assert code == 0 and (tmp_path / "p.png").exists()
+    assert "skipped" in out and "broken.png" in out

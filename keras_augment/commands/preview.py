@@ -42,7 +42,7 @@ def dataset_images(source, count, seed, image_size=None):
     """`count` uint8 images 0..255 from a `load` source, taken in a seeded order."""
     from keras_augment.data import load
 
-    ds = load(source, image_size=image_size)
+    ds = load(source, image_size=image_size, verbose=True)  # name skipped files, as expand does
     images = [element["images"] for element in ds.shuffle(4096, seed=seed).take(count).as_numpy_iterator()]
     if not images:
         raise ValueError(f"preview: {source!r} gave no images.")

@@ -80,8 +80,10 @@ def clips_from_arrays(value, name, owner):
         "clips (1-D arrays of samples, at least one, each non-empty, finite and not "
         "silent)"
     )
+    if isinstance(value, (list, tuple)) and not value:
+        raise ValueError(f"{message}; received an empty {type(value).__name__}.")
     try:
-        if isinstance(value, (list, tuple)) and value and np.ndim(value[0]) == 1:
+        if isinstance(value, (list, tuple)) and np.ndim(value[0]) == 1:
             clips = [np.asarray(clip, np.float32) for clip in value]
         else:
             array = np.asarray(value, np.float32)

@@ -13,6 +13,7 @@ from cases.audio import impulse_responses, noise_clips, random_waveforms
 from scipy import signal
 
 from keras_augment import layers
+from keras_augment.export import export_augmenter
 
 WAVEFORMS = random_waveforms((32, 700)).astype(np.float32)
 
@@ -158,9 +159,15 @@ def test_folder_layers_save_and_load_without_the_folder(tmp_path):
     np.testing.assert_array_equal(clone(x, seed=5), layer(x, seed=5))
     model = keras.Sequential([keras.Input((300,)), layer])
     model.save(tmp_path / "model.keras")
+    export_augmenter(layer, tmp_path / "exported", (300,))
     shutil.rmtree(tmp_path / "noise")
     loaded = keras.saving.load_model(tmp_path / "model.keras").layers[-1]
     np.testing.assert_array_equal(loaded(x, seed=5), layer(x, seed=5))
+    served = tf.saved_model.load(str(tmp_path / "exported")).signatures["serving_default"]
+    np.testing.assert_array_equal(served(images=tf.constant(x), seed=tf.constant(5, tf.int64))["images"],
+                                  layer(x, seed=5))
+    mapped = tf.data.Dataset.from_tensors(x).map(lambda b: loaded(b, seed=5), num_parallel_calls=2)
+    np.testing.assert_array_equal(next(iter(mapped)), layer(x, seed=5))
     orphan = layers.AddBackgroundNoise.from_config(layer.get_config())
     with pytest.raises(ValueError, match="AddBackgroundNoise.*not here.*load_model"):
         orphan(x, seed=0)

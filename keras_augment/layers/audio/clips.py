@@ -5,7 +5,10 @@ folder is read once, when the layer is made, by the decoder `data.load`
 uses (same file checks, resampling and mono mixing); every file it cannot
 use is named in a `CleaningReport` and skipped. The clips then live in the
 layer: in its traced graphs, in a SavedModel and, as an asset, in a
-`.keras` file, so none of these needs the folder.
+`.keras` file, so none of these needs the folder. They are held in memory
+(4 bytes a sample) and embedded in every graph that calls the layer, so a
+bank should stay well under TensorFlow's 2 GB graph limit (an hour of
+16 kHz audio is 230 MB).
 """
 
 import os
@@ -173,9 +176,13 @@ class ClipAugmentation(WaveformAugmentation):
         return cls(**config)
 
     def save_assets(self, dir_path):
-        self.check_clips()
-        np.savez(os.path.join(dir_path, _ASSET), *self.clips)
+        # Arrays are in the config already; only a folder's clips need the asset.
+        if self.folder is not None:
+            self.check_clips()
+            np.savez(os.path.join(dir_path, _ASSET), *self.clips)
 
     def load_assets(self, dir_path):
-        with np.load(os.path.join(dir_path, _ASSET), allow_pickle=False) as stored:
-            self._use([stored[f"arr_{i}"] for i in range(len(stored.files))])
+        path = os.path.join(dir_path, _ASSET)
+        if os.path.exists(path):
+            with np.load(path, allow_pickle=False) as stored:
+                self._use([stored[f"arr_{i}"] for i in range(len(stored.files))])

@@ -32,7 +32,7 @@ def read_folder(folder, sampling_rate, owner):
     """
     import tensorflow as tf
 
-    from keras_augment.data import audio_files, audio_sources, class_files, folders
+    from keras_augment.data import audio_files, audio_sources, class_files
     from keras_augment.data.cleaning import CleaningReport
 
     report = CleaningReport(unit="audio files")
@@ -47,31 +47,12 @@ def read_folder(folder, sampling_rate, owner):
                 listed.append((path, 0))
             else:
                 report.skipped.append((path, "not an audio file (expected .wav, .flac or .ogg)"))
-    paths, _, infos = folders.keep_readable(
-        listed, lambda path: audio_files.read_header(path, 1), report
-    )
-    decode = audio_files.make_decoder(1)
-    columns = audio_sources._columns(paths, infos, sampling_rate)
-    measured, failures = audio_sources._decode_all(columns, decode) if paths else ({}, {})
-    keep = []
-    for index, path in enumerate(paths):
-        reason = failures.get(index)
-        if reason is None:
-            length, peak = measured[index]
-            reason = audio_sources._level_reason(
-                infos[index], length, peak, 1, sampling_rate, audio_sources.SILENCE_DB
-            )
-        if reason:
-            report.skipped.append((path, reason))
-        else:
-            keep.append(index)
-    paths = [paths[i] for i in keep]
-    report.kept = len(paths)
+    paths, _, columns = audio_sources.usable_audio_files(listed, report, sampling_rate)
     if not paths:
         raise ValueError(
             f"{owner}: folder {folder} holds no usable audio files.\n{report.summary()}"
         )
-    columns = audio_sources._columns(paths, [infos[i] for i in keep], sampling_rate)
+    decode = audio_files.make_decoder(1)
     decoded = tf.data.Dataset.from_tensor_slices(columns).map(lambda e: decode(e)[0])
     return [np.asarray(clip, np.float32) for clip in decoded.as_numpy_iterator()], paths, report
 

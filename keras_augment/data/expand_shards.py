@@ -114,7 +114,9 @@ def _example(key, value, label, origin):
         "labels": tf.train.Feature(int64_list=tf.train.Int64List(value=[int(label)])),
         "origin": tf.train.Feature(int64_list=tf.train.Int64List(value=[origin])),
     }
-    return tf.train.Example(features=tf.train.Features(feature=feature)).SerializeToString()
+    # deterministic: map order would otherwise follow the process's hash seed.
+    example = tf.train.Example(features=tf.train.Features(feature=feature))
+    return example.SerializeToString(deterministic=True)
 
 
 def _generate(generator, labels, seed):

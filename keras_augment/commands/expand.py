@@ -71,7 +71,8 @@ def add_parser(commands, default_spec):
     parser.add_argument("--runner", choices=("local", "beam"), default="local",
                         help="run here, or as an Apache Beam pipeline (%(default)s)")
     parser.add_argument("--beam-options", default=None,
-                        help="Beam pipeline flags, e.g. '--direct_running_mode=multi_processing "
+                        help="Beam pipeline flags, given after '=' since they start with '--', e.g. "
+                             "--beam-options='--direct_running_mode=multi_processing "
                              "--direct_num_workers=2' (DirectRunner by default)")
     parser.add_argument("--overwrite", action="store_true", help="replace an existing output")
     parser.add_argument("--seed", type=int64_seed(), default=0, help="seed of every random draw (%(default)s)")

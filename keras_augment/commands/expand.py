@@ -100,15 +100,17 @@ def run(args):
     spec = args.spec if args.spec is not None else default_spec(kind, args.image_spec)
     augmenter = Pipeline(build_layers(spec, seed=args.seed)) if spec else None
     generator = GeneratorAt(args.generator) if args.generator else None
+    beam_options = args.beam_options
     if args.runner == "beam":  # every worker loads the source itself; the summary is printed
         source, load_options = args.data, {**load_options, "verbose": False}
+        beam_options = _quiet_beam(beam_options)
     else:
         source, load_options = ds, None
     counts = expand(
         source, args.output, args.factor, augmenter=augmenter, generator=generator,
         synthetic_fraction=args.synthetic_fraction, seed=args.seed, batch_size=args.batch_size,
         shard_size=args.shard_size, overwrite=args.overwrite, runner=args.runner,
-        beam_options=args.beam_options, load_options=load_options,
+        beam_options=beam_options, load_options=load_options,
     )
     print(
         f"wrote {os.path.abspath(args.output)}: {counts['original']} original, "
@@ -116,3 +118,15 @@ def run(args):
         f"in {counts['shards']} shards"
     )
     return 0
+
+
+def _quiet_beam(beam_options):
+    """Beam's options, its INFO and WARNING logs kept off the terminal unless --debug or asked for."""
+    import logging
+
+    from keras_augment.commands import options
+
+    if options.DEBUG or "sdk_harness_log_level" in (beam_options or ""):
+        return beam_options
+    logging.getLogger("apache_beam").setLevel(logging.ERROR)
+    return f"{beam_options or ''} --default_sdk_harness_log_level=ERROR".strip()

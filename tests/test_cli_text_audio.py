@@ -7,6 +7,7 @@ import soundfile
 from PIL import Image
 
 from keras_augment import cli, data
+from keras_augment.commands.preview import preview
 
 TEXTS = {"pos": ["a good film, truly", "what a lovely day é"], "neg": ["a dull plot", "never again"]}
 
@@ -67,7 +68,7 @@ def test_expand_refuses_a_spec_of_another_kind_in_one_line(tmp_path, capsys):
     assert status == 2 and len(captured.err.splitlines()) == 1
     assert "RandomFlip works on images, but the data holds text" in captured.err
     status, captured = _main(capsys, "expand", "--output", str(tmp_path / "o"), "--beam-options=--x")
-    assert status == 2 and "--beam-options apply to --runner beam only" in captured.err
+    assert status == 2 and "`beam_options` apply to runner='beam' only" in captured.err
 
 
 def test_preview_prints_text_pairs(tmp_path, capsys):
@@ -82,6 +83,11 @@ def test_preview_prints_text_pairs(tmp_path, capsys):
     again = _main(capsys, "preview", "--data", source, "--count", "2", "--variants", "3",
                   "--spec", "RandomWordSwap(0.5)")[1]
     assert again.out == captured.out  # one seed, one output
+    # The function behind it also takes a dataset (as `run --data` would pass).
+    path, pairs = preview("RandomWordSwap(0.5)", str(tmp_path / "unused.png"), source=data.load(source),
+                          count=2, variants=3)
+    assert path is None and [original for original, _ in pairs] == originals
+    assert [len(variants) for _, variants in pairs] == [3, 3]
 
 
 def test_preview_audio_writes_spectrograms_and_wav_files(tmp_path, capsys):

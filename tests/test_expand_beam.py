@@ -13,6 +13,7 @@ import pytest
 import tensorflow as tf
 
 from keras_augment import data, layers
+from keras_augment.data import expand_beam
 
 pytest.importorskip("apache_beam", reason='Apache Beam is not installed (pip install "keras_augment[beam]")')
 
@@ -103,3 +104,5 @@ def test_beam_refuses_what_its_workers_cannot_load_and_unknown_options(tmp_path)
     with pytest.raises(ValueError, match="does not know the option.*--direct_num_wokers"):
         data.expand("digits", str(tmp_path / "b"), factor=1, runner="beam",
                     beam_options="--direct_num_wokers=2")
+    options = expand_beam.pipeline_options(["--runner", "DirectRunner", "--direct_num_workers=2"])
+    assert options.get_all_options()["direct_num_workers"] == 2

@@ -84,8 +84,6 @@ def run(args):
     from keras_augment.commands.common import check_output
 
     check_output(args.output, "--output", folder=True)
-    if args.beam_options is not None and args.runner != "beam":
-        raise ValueError("--beam-options apply to --runner beam only.")
     from keras_augment.commands.preview_media import default_spec
     from keras_augment.data import expand, load
     from keras_augment.data.expand_shards import data_kind

@@ -39,15 +39,19 @@ def read_image_files(paths, image_size=None):
 
 
 def dataset_samples(source, count, seed, image_size=None, load_options=None):
-    """`(kind, samples, ds)`: `count` samples of a `load` source, taken in a seeded order.
+    """`(kind, samples, ds)`: `count` samples of a `load` source (or a dataset), in a seeded order.
 
     Images come back as uint8 0..255, text as bytes, audio as float32 clips.
     """
+    import tensorflow as tf
+
     from keras_augment.data import load
     from keras_augment.data.expand_shards import KINDS
 
-    # verbose: name skipped files, as expand does
-    ds = load(source, image_size=image_size, verbose=True, **(load_options or {}))
+    if isinstance(source, tf.data.Dataset):
+        ds = source
+    else:  # verbose: name skipped files, as expand does
+        ds = load(source, image_size=image_size, verbose=True, **(load_options or {}))
     kind = next((key for key in KINDS if key in ds.element_spec), None)
     if kind is None:
         raise ValueError(f"preview: {source!r} holds none of {', '.join(KINDS)}.")
@@ -91,7 +95,8 @@ def preview_data(spec, output, source=None, files=None, count=6, variants=5, see
             data's kind (see `preview_media.DEFAULT_SPECS`).
         output: PNG path.
         source: a `keras_augment.data.load` source (e.g. `"digits"`, a folder,
-            a table, a TFDS name); ignored when `files` are given.
+            a table, a TFDS name) or an unbatched `tf.data.Dataset`; ignored
+            when `files` are given.
         files: image files to preview; with neither `files` nor `source` the
             bundled public-domain photograph is used.
         count: rows taken from a dataset source.

@@ -124,10 +124,13 @@ def expand(
         raise ValueError("expand(): synthetic_fraction < 1 needs an augmenter.")
     if "synthetic" in rounds and generator is None:
         raise ValueError("expand(): synthetic_fraction > 0 needs a generator.")
+    if beam_options is not None and runner != "beam":
+        raise ValueError(f"expand(): `beam_options` apply to runner='beam' only; received runner={runner!r}.")
     if runner == "beam":
         from keras_augment.data import expand_beam
 
         expand_beam.check_beam_installed()
+        expand_beam.pipeline_options(beam_options)  # a bad flag fails before any work
         if isinstance(ds, tf.data.Dataset):
             raise ValueError(
                 "expand(runner='beam') needs a source every worker can load: a `load` "
@@ -155,9 +158,14 @@ def expand(
 
 def source_dataset(source, load_options=None, verbose=False):
     """The dataset of an `expand` source: a dataset, a function giving one, or a `load` source."""
+    given = isinstance(source, tf.data.Dataset) or callable(source)
+    if load_options is not None and (given or not isinstance(load_options, dict)):
+        raise ValueError(
+            "expand(): `load_options` must be a dict of `load` arguments, for a source `load` "
+            f"reads (not a dataset or a function); received load_options={load_options!r} "
+            f"for a {type(source).__name__}."
+        )
     if isinstance(source, tf.data.Dataset):
-        if load_options:
-            raise ValueError("expand(): `load_options` apply to a source given by name, not a dataset.")
         return source
     if callable(source):
         ds = source()

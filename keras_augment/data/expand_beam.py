@@ -60,7 +60,7 @@ def pipeline_options(beam_options):
     options = PipelineOptions(flags)
     known = set(options.get_all_options())
     unknown = sorted(set(options.get_all_options(retain_unknown_options=True)) - known)
-    stray = [flag for flag in flags if not flag.startswith("--")]
+    stray = [flag for flag in flags if flag.startswith("-") and not flag.startswith("--")]  # Beam drops them
     if unknown or stray:
         names = [f"--{name}" for name in unknown] + stray
         raise ValueError(f"expand(): Apache Beam does not know the option(s) {', '.join(names)}.")

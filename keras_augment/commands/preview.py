@@ -49,6 +49,9 @@ def dataset_samples(source, count, seed, image_size=None, load_options=None):
     from keras_augment.data.expand_shards import KINDS
 
     if isinstance(source, tf.data.Dataset):
+        if image_size is not None or load_options:
+            raise ValueError("preview: `image_size` and `load_options` apply to a source `load` reads, "
+                             "not to a dataset.")
         ds = source
     else:  # verbose: name skipped files, as expand does
         ds = load(source, image_size=image_size, verbose=True, **(load_options or {}))

@@ -39,6 +39,8 @@ class GeneratorAt:
 
 
 def add_parser(commands, default_spec):
+    from keras_augment.commands.preview_media import spec_help
+
     parser = commands.add_parser(
         "expand",
         help="write an expanded dataset (original + augmented + synthetic) as TFRecords",
@@ -55,9 +57,7 @@ def add_parser(commands, default_spec):
     parser.add_argument("--output", default="outputs/expanded", help="output folder (%(default)s)")
     parser.add_argument("--factor", type=integer("--factor", minimum=1), default=2,
                         help="total / original samples (%(default)s)")
-    parser.add_argument("--spec", default=None,
-                        help=f"augmenter spec (default for images: {default_spec!r}; for text and audio: "
-                             "see keras_augment.commands.preview_media)")
+    parser.add_argument("--spec", default=None, help=spec_help(default_spec))
     parser.add_argument("--generator", default=None, help="exported generator (see `train`)")
     parser.add_argument("--synthetic-fraction", type=fraction("--synthetic-fraction"), default=None,
                         help="share of synthetic rounds")

@@ -160,6 +160,8 @@ def preview_data(spec, output, source=None, files=None, count=6, variants=5, see
 
 
 def add_parser(commands, default_spec):
+    from keras_augment.commands.preview_media import spec_help
+
     parser = commands.add_parser(
         "preview",
         help="write a PNG grid of originals and augmentations",
@@ -174,9 +176,7 @@ def add_parser(commands, default_spec):
     parser.add_argument("files", nargs="*", help="image files (JPEG, PNG, BMP, GIF)")
     parser.add_argument("--data", default=None,
                         help="dataset: 'digits', a folder (images, text, audio), a table, .npz or TFDS name")
-    parser.add_argument("--spec", default=None,
-                        help=f"augmenter spec (default for images: {default_spec!r}; for text and audio: "
-                             "see keras_augment.commands.preview_media)")
+    parser.add_argument("--spec", default=None, help=spec_help(default_spec))
     parser.add_argument("--output", default="outputs/preview.png", help="PNG path (%(default)s)")
     parser.add_argument("--count", type=integer("--count", minimum=1), default=6,
                         help="dataset images, one per row (%(default)s)")

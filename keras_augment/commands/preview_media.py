@@ -17,6 +17,12 @@ def default_spec(kind, image_spec):
     return DEFAULT_SPECS.get(kind, image_spec)
 
 
+def spec_help(image_spec):
+    """The --spec help of `expand` and `preview`: the default of each kind."""
+    defaults = "; ".join(f"{kind}: {spec!r}" for kind, spec in {"images": image_spec, **DEFAULT_SPECS}.items())
+    return f"augmenter spec; by default, for {defaults}"
+
+
 def preview_text(augmenter, texts, variants, row_seed):
     """`[(original, [variants...]), ...]` of each text augmented `variants` times.
 

@@ -131,3 +131,33 @@ def fraction(option, open_interval=False):
 
     parse.__name__ = "fraction"
     return parse
+
+
+def number(option):
+    """An argparse type: a finite number (the rule on its range lives where it is used)."""
+
+    def parse(text):
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"`{option}` must be a number; received {text!r}.") from None
+        if value != value or value in (float("inf"), float("-inf")):
+            raise argparse.ArgumentTypeError(f"`{option}` must be a finite number; received {text!r}.")
+        return value
+
+    parse.__name__ = "number"
+    return parse
+
+
+def add_audio_options(parser):
+    """`--sampling-rate` and `--duration`: how `load` reads a folder of audio files."""
+    parser.add_argument("--sampling-rate", type=integer("--sampling-rate", minimum=1), default=None,
+                        help="audio: rate in Hz every file is resampled to (16000)")
+    parser.add_argument("--duration", type=number("--duration"), default=None,
+                        help="audio: seconds every clip is padded or cut to (expand needs one length)")
+
+
+def audio_load_options(args):
+    """The `load` keyword arguments of `add_audio_options`' options that were given."""
+    given = {"sampling_rate": args.sampling_rate, "duration": args.duration}
+    return {name: value for name, value in given.items() if value is not None}

@@ -48,11 +48,12 @@ def unfinished_expansion(path):
 
 
 def read_records(path, with_origin=False):
-    """Read a folder written by `expand` as `{"images", "labels"}` (+ `origin`).
+    """Read a folder written by `expand` as `{"images" | "text" | "audio", "labels"}` (+ `origin`).
 
     The folder is checked first: a missing info file, a missing shard or a
     shard of another size than written is a clear error, not a failure
-    part-way through an epoch.
+    part-way through an epoch. Values come back exactly as written;
+    `read_info` gives the source's `class_names` and `sampling_rate`.
     """
     if not os.path.isdir(path):
         raise FileNotFoundError(f"read_records(): no such folder: {path}")
@@ -61,8 +62,7 @@ def read_records(path, with_origin=False):
             f"folder {path} has no {INFO_FILE}: it was not written by expand()."
         )
         raise ValueError(f"read_records(): {reason}")
-    with open(os.path.join(path, INFO_FILE)) as handle:
-        info = json.load(handle)
+    info = read_info(path)
     if info.get("format") != FORMAT:
         raise ValueError(f"read_records(): {path}: unknown dataset format {info.get('format')!r}.")
     files = [os.path.join(path, name) for name in info["shards"]]
@@ -77,20 +77,31 @@ def read_records(path, with_origin=False):
                 f"read_records(): {path} is damaged or still being copied: shard {name} is "
                 f"{os.path.getsize(name)} bytes but expand() wrote {expected}."
             )
-    dtype, shape = tf.as_dtype(info["images_dtype"]), info["images_shape"]
+    kind = info.get("kind", "images")  # folders written before text and audio
+    dtype, shape = tf.as_dtype(info[f"{kind}_dtype"]), info[f"{kind}_shape"]
     description = {
-        "images": tf.io.FixedLenFeature([], tf.string),
+        kind: tf.io.FixedLenFeature([], tf.string),
         "labels": tf.io.FixedLenFeature([], tf.int64),
         "origin": tf.io.FixedLenFeature([], tf.int64),
     }
 
     def parse(record):
         example = tf.io.parse_single_example(record, description)
-        images = tf.ensure_shape(tf.io.parse_tensor(example["images"], dtype), shape)
-        element = {"images": images, "labels": example["labels"]}
+        value = example[kind]
+        if dtype != tf.string:  # text is stored as its bytes, the rest serialized
+            value = tf.ensure_shape(tf.io.parse_tensor(value, dtype), shape)
+        element = {kind: value, "labels": example["labels"]}
         if with_origin:
             element["origin"] = example["origin"]
         return element
 
     ds = tf.data.TFRecordDataset(files).map(parse, num_parallel_calls=tf.data.AUTOTUNE)
     return ds.apply(tf.data.experimental.assert_cardinality(info["count"]))
+
+
+def read_info(path):
+    """The `dataset_info.json` of a finished `expand` folder, as a dict."""
+    if not is_record_folder(path):
+        raise ValueError(f"read_info(): {unfinished_expansion(path) or f'{path} has no {INFO_FILE}.'}")
+    with open(os.path.join(path, INFO_FILE)) as handle:
+        return json.load(handle)

@@ -83,7 +83,9 @@ def test_ddim_with_the_exact_noise_predictor_lands_on_the_data(steps):
     # All data at one point: DDIM (eta 0) must end exactly there, whatever the start.
     sampler = models.DDIMSampler(exact_network(20, 0.3), 20, steps=steps, clip=False)
     z = np.random.default_rng(2).normal(size=(5, 64)).astype("float32")
-    np.testing.assert_allclose(sampler(z), np.full((5, *SHAPE), 0.3), atol=1e-4)
+    # One step from t = T - 1 divides by sqrt(alpha_bar) of about 0.04 after a
+    # cancellation: float32 rounding, as XLA orders it, reaches about 2e-4.
+    np.testing.assert_allclose(sampler(z), np.full((5, *SHAPE), 0.3), atol=5e-4)
 
 
 def test_ddim_with_a_zero_predictor_rescales_the_start_analytically():

@@ -3,6 +3,8 @@
 import keras
 import tensorflow as tf
 
+from keras_augment.ops.compiled import xla_available
+
 from keras_augment.layers.arguments import check_integer, check_seed, check_unit_interval
 from keras_augment.models.schedule import NoiseSchedule, check_schedule, ddim_update
 
@@ -97,6 +99,20 @@ class DDIMSampler(keras.layers.Layer):
             labels = tf.cast(tf.reshape(labels, [-1]), tf.int32)
             null_label = tf.constant(self.num_classes, tf.int32)
         x = tf.reshape(tf.cast(z, tf.float32), [-1, *self.image_shape])
+        return self._loop_function()(x, labels, null_label)
+
+    def _loop_function(self):
+        # One XLA program for the whole loop, called eagerly, from a traced
+        # caller or from a SavedModel alike: left to graph optimizers, oneDNN
+        # CPUs fuse the network's ops differently in eager and traced runs
+        # and the samples differ in the last bits. Kept out of Keras tracking.
+        function = self.__dict__.get("_compiled_loop")
+        if function is None:
+            function = tf.function(self._loop, jit_compile=xla_available(), autograph=False)
+            self.__dict__["_compiled_loop"] = function
+        return function
+
+    def _loop(self, x, labels, null_label):
         times, coefficients = self.schedule.ddim_plan(self.steps, self.eta, "DDIMSampler")
         times, coefficients = tf.constant(times), tf.constant(coefficients)
 

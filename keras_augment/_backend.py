@@ -118,7 +118,8 @@ def call_layer(layer, keras_call, args, kwargs):
 
 def _to_tensorflow(layer, value):
     """One input as Keras's TensorFlow backend would convert it: arrays to
-    tensors, floats autocast to the compute dtype, other values as they are."""
+    tensors, floats autocast to the layer's input dtype, other values as
+    they are."""
     if not tf.is_tensor(value):
         if keras.ops.is_tensor(value):
             value = _backend_to_numpy(layer, value)
@@ -131,9 +132,9 @@ def _to_tensorflow(layer, value):
     if (
         layer.autocast
         and value.dtype.is_floating
-        and value.dtype != tf.as_dtype(layer.compute_dtype)
+        and value.dtype != tf.as_dtype(layer.input_dtype)
     ):
-        value = tf.cast(value, layer.compute_dtype)
+        value = tf.cast(value, layer.input_dtype)
     return value
 
 

@@ -150,8 +150,9 @@ def check_backend_behaviour():
     _check_tensorflow_only_parts_say_so()
     for name in ("RandomContrast", "CutMix", "RandomWordSwap", "SpecAugment-LD"):
         case = next(c for c in _harness_cases() if c.id == name)
-        harness.check_execution_modes(case)
-        harness.check_constructor_seed(case)
+        for check in (harness.check_execution_modes, harness.check_constructor_seed,
+                      harness.check_config_round_trip, harness.check_keras_save_load):
+            check(case)
 
 
 def _check_compiled_jax_call_names_the_fix(layer, images):

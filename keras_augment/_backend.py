@@ -106,6 +106,13 @@ def call_layer(layer, keras_call, args, kwargs):
     layer._allow_non_tensor_positional_args = True
     if any(isinstance(x, keras.KerasTensor) for x in tf.nest.flatten((args, kwargs))):
         return keras_call(*args, **kwargs)  # a functional model's build: shapes only
+    from keras.src.backend.common.stateless_scope import in_stateless_scope
+
+    if keras.backend.backend() == "jax" and in_stateless_scope():
+        # JAX's trainer steps are stateless: the seed state's update would
+        # be dropped and every step would draw the same parameters. (PyTorch
+        # uses the scope only to infer shapes; its steps update state.)
+        raise _in_model_error(layer, "a call inside a stateless model step")
     outermost = tf.executing_eagerly() and not getattr(_nesting, "depth", 0)
     args, kwargs = tf.nest.map_structure(lambda x: _to_tensorflow(layer, x), (args, kwargs))
     _nesting.depth = getattr(_nesting, "depth", 0) + 1
@@ -142,15 +149,19 @@ def _backend_to_numpy(layer, value):
     try:
         return keras.ops.convert_to_numpy(value)
     except (TypeError, RuntimeError) as error:  # a tracer holds no values
-        backend = keras.backend.backend()
-        raise RuntimeError(
-            f"{layer._owner} runs TensorFlow ops, so on the '{backend}' "
-            f"backend it needs concrete values; it received a "
-            f"{type(value).__name__} traced by {backend} (e.g. inside a "
-            "compiled model's fit, evaluate or predict). Move the layer out "
-            "of the model into the tf.data input pipeline: "
-            "`dataset.map(layer)`."
-        ) from error
+        received = f"a {type(value).__name__} traced by {keras.backend.backend()}"
+        raise _in_model_error(layer, received) from error
+
+
+def _in_model_error(layer, received):
+    backend = keras.backend.backend()
+    return RuntimeError(
+        f"{layer._owner} runs TensorFlow ops, so on the '{backend}' backend "
+        f"it needs concrete values outside a model's training step; it "
+        f"received {received} (e.g. inside a compiled model's fit, evaluate "
+        "or predict). Move the layer out of the model into the tf.data "
+        "input pipeline: `dataset.map(layer)`."
+    )
 
 
 def _to_backend(value):

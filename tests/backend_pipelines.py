@@ -146,7 +146,9 @@ def check_backend_behaviour():
         model = keras.Sequential([keras.Input((17, 20, 3)), layers.RandomFlip(seed=1),
                                   keras.layers.Flatten(), keras.layers.Dense(2)])
         model.compile("sgd", "mse")
-        model.fit(data["images"].astype("float32"), np.zeros((BATCH, 2)), verbose=0)
+        model.fit(data["images"].astype("float32"), np.zeros((BATCH, 2)), batch_size=2, verbose=0)
+        state = model.layers[0].seed_generator.state.numpy()
+        assert state[1] == 2, f"two training steps left the seed state at {state}"
     _check_tensorflow_only_parts_say_so()
     for name in ("RandomContrast", "CutMix", "RandomWordSwap", "SpecAugment-LD"):
         case = next(c for c in _harness_cases() if c.id == name)

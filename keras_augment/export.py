@@ -1,6 +1,14 @@
-"""Export augmenters and generators to SavedModels that load without keras_augment installed."""
+"""Export augmenters and generators to SavedModels that load without keras_augment installed.
+
+A SavedModel holds TensorFlow objects, so export needs Keras on the
+TensorFlow backend (elsewhere Keras layers are not TensorFlow objects).
+"""
 
 import tensorflow as tf
+
+from keras_augment._backend import require_tensorflow
+
+require_tensorflow("keras_augment.export (a SavedModel holds TensorFlow objects)", ImportError)
 
 ROUTED_KEYS = ("labels", "bounding_boxes", "segmentation_masks", "keypoints")
 

@@ -18,6 +18,7 @@ so a batch gives the same result as its samples one by one.
 import keras
 import tensorflow as tf
 
+from keras_augment import _backend
 from keras_augment.layers.arguments import check_seed, is_integer, standardize_value_range
 from keras_augment.layers.sampling import RandomSampler, computed_at_run_time, standardize_seed
 from keras_augment.ops import bounding_boxes as box_ops
@@ -112,7 +113,7 @@ class BaseAugmentation(keras.layers.Layer):
     ):
         super().__init__(**kwargs)
         self.seed = check_seed(seed, self._owner)
-        self.seed_generator = keras.random.SeedGenerator(self.seed)
+        _backend.attach_seed_generator(self, self.seed)
         self.value_range = (
             None
             if value_range is None
@@ -179,6 +180,10 @@ class BaseAugmentation(keras.layers.Layer):
         return restore(self._transform_batch(batch, transformation))
 
     # ----------------------------------------------------------------- Keras API
+    def __call__(self, *args, **kwargs):
+        # TensorFlow tensors in and out on every Keras backend (see _backend).
+        return _backend.call_layer(self, super().__call__, args, kwargs)
+
     def call(self, data, training=True, seed=None):
         batch, restore = self._standardize(data)
         if training:

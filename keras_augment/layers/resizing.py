@@ -3,6 +3,7 @@
 import keras
 import tensorflow as tf
 
+from keras_augment import _backend
 from keras_augment.layers.base import IMAGES
 from keras_augment.layers.arguments import check_size
 from keras_augment.layers.geometric_base import (
@@ -122,7 +123,7 @@ class Resizing(GeometricAugmentation):
         # Other kernels: crop/pad with the matrix path at full resolution is
         # not possible, so resize the images with TF and move the rest.
         images = batch[IMAGES]
-        resized = keras.ops.image.resize(
+        resized = _backend.image_resize(
             tf.cast(images, self.compute_dtype),  # Keras rounds integer results
             (self.height, self.width),
             interpolation=self.interpolation,

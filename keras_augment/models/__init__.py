@@ -1,8 +1,14 @@
 """Generative models for augmentation: VAEs, GANs, diffusion models, callbacks and metrics.
 
 Import `keras_augment.models` explicitly; `import keras_augment` does not
-load it, so the package stays quick to import.
+load it, so the package stays quick to import. The models train with
+TensorFlow ops, so they need Keras on the TensorFlow backend.
 """
+
+from keras_augment._backend import require_tensorflow
+
+require_tensorflow("keras_augment.models (the models train with TensorFlow ops)", ImportError)
+
 
 from keras_augment.models import losses, metrics
 from keras_augment.models.base import GenerativeModel

@@ -20,7 +20,7 @@ from cases import all_cases
 from harness import random_images
 
 from keras_augment import layers
-from keras_augment.layers.base import BaseAugmentation
+from keras_augment.layers.core.base import BaseAugmentation
 
 HEIGHT, WIDTH = 13, 20
 TABLE = [  # (name, xyxy box, class)

@@ -27,7 +27,7 @@ from keras_augment.data.records import (  # noqa: F401  (also importable from he
     unfinished_expansion,
 )
 from keras_augment.data.processing import wrap_int64
-from keras_augment.layers.arguments import check_integer, check_seed, check_unit_interval
+from keras_augment.layers.core.arguments import check_integer, check_seed, check_unit_interval
 
 ORIGINAL, AUGMENTED, SYNTHETIC = 0, 1, 2
 

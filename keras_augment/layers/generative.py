@@ -5,7 +5,7 @@ import copy
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.base import (
+from keras_augment.layers.core.base import (
     BOUNDING_BOXES,
     IMAGES,
     KEYPOINTS,

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import check_integer, check_seed, check_unit_interval
+from keras_augment.layers.core.arguments import check_integer, check_seed, check_unit_interval
 from keras_augment.models.schedule import NoiseSchedule, check_schedule, ddim_update
 
 

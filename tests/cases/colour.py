@@ -1,4 +1,4 @@
-"""Harness cases for the colour, pixel, filter and noise layers."""
+"""Harness cases for the colour family (layers/colour/): intensity, hue and saturation, pixel maps, filters, noise."""
 
 from harness import LayerCase, random_images
 
@@ -10,6 +10,15 @@ def _unit_images(shape, dtype, seed):
 
 
 CASES = [
+    LayerCase(layers.RandomBrightness, {"factor": 0.3, "seed": 0}),
+    LayerCase(
+        layers.RandomBrightness,
+        {"factor": (-0.2, 0.4), "value_range": (0.0, 1.0)},
+        make_input=_unit_images,
+        dtypes=("float32",),
+        id="RandomBrightness-unit-range",
+    ),
+    LayerCase(layers.RandomContrast, {"factor": 0.4, "seed": 8}),
     LayerCase(layers.RandomSaturation, {"factor": (0.2, 0.8), "seed": 0}),
     LayerCase(layers.RandomHue, {"factor": 0.8, "seed": 1}),
     LayerCase(

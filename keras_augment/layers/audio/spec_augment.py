@@ -4,7 +4,7 @@ import keras
 
 from keras_augment.layers.audio.base import SpectrogramAugmentation
 from keras_augment.layers.audio.masking import FrequencyMasking, TimeMasking, TimeWarp
-from keras_augment.layers.sampling import RandomSampler
+from keras_augment.layers.core.sampling import RandomSampler
 from keras_augment.ops import audio as audio_ops
 
 # Park et al. 2019, Table 1: W, F, m_F, T, p, m_T.

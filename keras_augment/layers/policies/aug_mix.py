@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import is_number, standardize_factor
+from keras_augment.layers.core.arguments import is_number, standardize_factor
 from keras_augment.layers.policies.policy_base import PolicyAugmentation, draw_levels
 from keras_augment.layers.policies.rand_augment import RAND_AUGMENT_TABLE
 from keras_augment.ops.compiled import compiled

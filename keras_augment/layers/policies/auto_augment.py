@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import check_choice
+from keras_augment.layers.core.arguments import check_choice
 from keras_augment.layers.policies.auto_augment_policies import MAXIMA, POLICIES
 from keras_augment.layers.policies.policy_base import PolicyAugmentation
 

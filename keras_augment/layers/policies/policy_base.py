@@ -25,8 +25,8 @@ import functools
 
 import tensorflow as tf
 
-from keras_augment.layers.base import BaseAugmentation
-from keras_augment.layers.arguments import check_choice
+from keras_augment.layers.core.base import BaseAugmentation
+from keras_augment.layers.core.arguments import check_choice
 from keras_augment.layers.policies import op_table
 from keras_augment.layers.policies.partitions import run_partitions
 from keras_augment.ops import bounding_boxes as box_ops

@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_augment.layers.arguments import standardize_factor
+from keras_augment.layers.core.arguments import standardize_factor
 from keras_augment.layers.policies.policy_base import PolicyAugmentation, draw_levels
 
 # Keras's op set; level 1 maps to the RandAugment paper's strongest setting.

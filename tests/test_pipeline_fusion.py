@@ -66,7 +66,7 @@ def test_fusion_groups_break_at_other_layers_and_other_fill_settings():
 
 def test_pipeline_resamples_once_for_a_geometric_run():
     calls = []
-    import keras_augment.layers.geometric.base as geometric_base
+    import keras_augment.layers.geometric.warp_batch as geometric_base
 
     original = geometric_base.resample
 

@@ -142,7 +142,7 @@ class GenerativeAugment(BaseAugmentation):
 
     # BaseAugmentation transforms images and labels separately; a conditional
     # generator needs the labels while making images, so route them here.
-    def _transform_batch(self, batch, transformation):
+    def transform_batch(self, batch, transformation):
         for key in (SEGMENTATION_MASKS, BOUNDING_BOXES, KEYPOINTS):
             if key in batch:
                 self._unsupported(key)

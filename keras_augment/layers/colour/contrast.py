@@ -2,26 +2,10 @@
 
 import keras
 
-from keras_augment.layers.core.arguments import is_number
+from keras_augment.layers.core.arguments import check_contrast_factor
 from keras_augment.layers.core.base import BaseAugmentation
 from keras_augment.ops import colour as colour_ops
 from keras_augment.ops.compiled import compiled
-
-
-def contrast_factor_range(factor, owner, name="factor"):
-    """The one contrast rule: Keras `RandomContrast`'s documented meaning.
-
-    `f` or `(lower, upper)`, each in [0, 1], gives factors drawn from
-    `[1 - lower, 1 + upper]`. A pair is read by position, never sorted:
-    `(0.3, 0.1)` means `[0.7, 1.1]`.
-    """
-    values = factor if isinstance(factor, (tuple, list)) else (factor, factor)
-    if len(values) != 2 or not all(is_number(v) and 0.0 <= v <= 1.0 for v in values):
-        raise ValueError(
-            f"{owner}: `{name}` must be a number or a pair (lower, upper) of "
-            f"numbers in [0, 1]; received {name}={factor!r}."
-        )
-    return (1.0 - float(values[0]), 1.0 + float(values[1]))
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -58,7 +42,7 @@ class RandomContrast(BaseAugmentation):
     def __init__(self, factor, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
         self.factor = factor
-        self._range = contrast_factor_range(factor, self._owner)
+        self._range = check_contrast_factor(factor, "factor", self._owner)
 
     def sample_parameters(self, sampler, images_shape):
         contrast = sampler.uniform(images_shape[:1], *self._range)

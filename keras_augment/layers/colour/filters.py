@@ -1,13 +1,11 @@
 """Filter layers: sharpness, Gaussian blur and JPEG quality."""
 
-import numbers
-
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.arguments import is_number, standardize_factor
+from keras_augment.layers.core.arguments import check_kernel_size, is_number, standardize_factor
 from keras_augment.layers.core.base import BaseAugmentation
-from keras_augment.layers.colour.pixel_maps import probability_flags
+from keras_augment.layers.core.sampling import probability_flags
 from keras_augment.ops import colour, filters
 from keras_augment.ops.compiled import compiled
 
@@ -54,19 +52,6 @@ class RandomSharpness(BaseAugmentation):
         return filters.sharpness(images, transformation["factor"], self.value_range, 2.0)
 
 
-def _kernel_sizes(kernel_size, owner):
-    sizes = kernel_size if isinstance(kernel_size, (tuple, list)) else (kernel_size, kernel_size)
-    if len(sizes) != 2 or not all(
-        isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0 and s % 2 == 1
-        for s in sizes
-    ):
-        raise ValueError(
-            f"{owner}: `kernel_size` must be an odd positive integer or a pair of "
-            f"them; received kernel_size={kernel_size!r}."
-        )
-    return tuple(int(s) for s in sizes)
-
-
 @keras.saving.register_keras_serializable(package="keras_augment")
 class RandomGaussianBlur(BaseAugmentation):
     """Blurs each image with a Gaussian of random width, with a random probability.
@@ -110,7 +95,7 @@ class RandomGaussianBlur(BaseAugmentation):
     ):
         super().__init__(value_range=value_range, data_format=data_format, seed=seed, **kwargs)
         self.factor = standardize_factor(factor, self._owner, (0.0, 1.0))
-        self.kernel_size = _kernel_sizes(kernel_size, self._owner)
+        self.kernel_size = check_kernel_size(kernel_size, "kernel_size", self._owner)
         if isinstance(sigma, (tuple, list)) and len(sigma) == 2 and all(map(is_number, sigma)):
             self.sigma = tuple(sorted(float(s) for s in sigma))
         elif is_number(sigma):

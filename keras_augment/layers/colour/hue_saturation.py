@@ -8,9 +8,8 @@ sample draws its own parameters.
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.arguments import standardize_factor
+from keras_augment.layers.core.arguments import check_contrast_factor, standardize_factor
 from keras_augment.layers.core.base import BaseAugmentation
-from keras_augment.layers.colour.contrast import contrast_factor_range
 from keras_augment.ops import colour
 from keras_augment.ops.compiled import compiled
 
@@ -176,7 +175,7 @@ class RandomColorJitter(BaseAugmentation):
             else standardize_factor(brightness_factor, owner, name="brightness_factor")
         )
         self._contrast = (
-            None if contrast_factor is None else contrast_factor_range(contrast_factor, owner, "contrast_factor")
+            None if contrast_factor is None else check_contrast_factor(contrast_factor, "contrast_factor", owner)
         )
         self._saturation = (
             None

@@ -3,30 +3,10 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.arguments import is_number, standardize_factor
+from keras_augment.layers.core.arguments import check_multiplier_range, standardize_factor
 from keras_augment.layers.core.base import BaseAugmentation
 from keras_augment.ops import colour
 from keras_augment.ops.compiled import compiled
-
-
-def _positive_range(value, owner, name):
-    """A number `f` in [0, 1) means `(1 - f, 1 + f)`; a pair of positive numbers is taken as is."""
-    if is_number(value):
-        if not 0 <= value < 1:
-            raise ValueError(
-                f"{owner}: `{name}` as a number must be in [0, 1); received {name}={value!r}."
-            )
-        return (1.0 - value, 1.0 + value)
-    if (
-        isinstance(value, (tuple, list))
-        and len(value) == 2
-        and all(is_number(v) and v > 0 for v in value)
-    ):
-        return tuple(sorted(float(v) for v in value))
-    raise ValueError(
-        f"{owner}: `{name}` must be a number in [0, 1) or a pair of positive numbers; "
-        f"received {name}={value!r}."
-    )
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -58,7 +38,7 @@ class RandomGamma(BaseAugmentation):
 
     def __init__(self, factor=0.5, value_range=(0, 255), seed=None, **kwargs):
         super().__init__(value_range=value_range, seed=seed, **kwargs)
-        self.factor = _positive_range(factor, self._owner, "factor")
+        self.factor = check_multiplier_range(factor, "factor", self._owner)
 
     def sample_parameters(self, sampler, images_shape):
         return {"gamma": sampler.uniform([images_shape[0]], *self.factor)}

@@ -7,6 +7,7 @@ import tensorflow as tf
 
 from keras_augment.layers.core.arguments import is_number, standardize_factor
 from keras_augment.layers.core.base import BaseAugmentation
+from keras_augment.layers.core.sampling import probability_flags
 from keras_augment.ops import colour
 from keras_augment.ops.compiled import compiled
 
@@ -22,12 +23,6 @@ def _grayscale_where(images, flags):
 
 def _invert_where(images, flags, value_range):
     return _where_sample(flags, colour.invert(images, value_range), images)
-
-
-def probability_flags(sampler, batch_size, factor):
-    """Keras's two-draw rule: apply when `U(0, 1) < U(factor)`."""
-    probability = sampler.uniform([batch_size], factor[0], factor[1])
-    return sampler.uniform([batch_size]) < probability
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")

@@ -10,68 +10,21 @@ it as its last member: the field moves the output points before the matrix.
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.base import IMAGES, BaseAugmentation
-from keras_augment.layers.geometric.base import MATRIX, compose_matrices, warp_batch
+from keras_augment.layers.compose.fusion import (
+    fused_settings,
+    fusion_groups,
+    is_warp,
+    output_images_shape,
+    share_box_format,
+)
+from keras_augment.layers.core.base import BaseAugmentation
+from keras_augment.layers.core.inputs import IMAGES, cast_images
 from keras_augment.layers.core.sampling import RandomSampler
+from keras_augment.layers.geometric.base import MATRIX, compose_matrices
+from keras_augment.layers.geometric.warp_batch import warp_batch
 from keras_augment.layers.warp.base import DISPLACEMENTS
 
 DEFERRED_SEED = "deferred_seed"
-
-
-def is_fusable(layer):
-    return getattr(layer, "fusable", False)
-
-
-def is_warp(layer):
-    """Displacement-field warps can end a fused run, but nothing fuses after them."""
-    return getattr(layer, "warp", False)
-
-
-def output_images_shape(layer, images_shape):
-    """Dynamic output shape of `layer` for `[B, H, W, C]` input shape."""
-    method = getattr(layer, "output_images_shape", None)
-    return images_shape if method is None else method(images_shape)
-
-
-def _share_box_format(owner, layers):
-    """Inner layers without a `bounding_box_format` use the owner's."""
-    if owner.bounding_box_format is None:
-        return
-    for layer in layers:
-        if layer.bounding_box_format is None:
-            layer.bounding_box_format = owner.bounding_box_format
-            _share_box_format(layer, getattr(layer, "layers", None) or [getattr(layer, "layer", layer)])
-
-
-def _fill_settings(layer):
-    if layer.fill_mode is None:
-        return set()
-    return {(layer.fill_mode, float(layer.fill_value))}
-
-
-def fusion_groups(layers):
-    """Split layer indices into runs that can share one resample.
-
-    Geometric layers fuse while their fill settings agree (`fill_mode=None`
-    agrees with any); a warp may end such a run; every other layer is a
-    group of its own.
-    """
-    groups = []
-    fills = set()
-    for index, layer in enumerate(layers):
-        current = groups[-1] if groups else None
-        if (
-            (is_fusable(layer) or is_warp(layer))
-            and current is not None
-            and is_fusable(layers[current[-1]])
-            and len(fills | _fill_settings(layer)) <= 1
-        ):
-            current.append(index)
-            fills |= _fill_settings(layer)
-        else:
-            groups.append([index])
-            fills = _fill_settings(layer) if is_fusable(layer) else set()
-    return groups
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -120,7 +73,7 @@ class Pipeline(BaseAugmentation):
                     f"{type(layer).__name__}."
                 )
         self.layers = layers
-        _share_box_format(self, layers)
+        share_box_format(self, layers)
         if layers:  # text and audio pipelines take their input kind from their layers
             for name in ("input_key", "batched_ranks", "cast_inputs", "_check_images",
                          "_allow_non_tensor_positional_args"):
@@ -145,7 +98,7 @@ class Pipeline(BaseAugmentation):
         for layer in self.layers:
             seed = sampler.next_seed()
             if batch_size_known:
-                parameters.append(layer.sample_parameters(RandomSampler(seed), images_shape))
+                parameters.append(layer.draw_transformation(RandomSampler(seed), images_shape))
                 images_shape = output_images_shape(layer, images_shape)
             else:
                 # After a layer that adds samples (GenerativeAugment with
@@ -165,7 +118,7 @@ class Pipeline(BaseAugmentation):
             layer = self.layers[index]
             if DEFERRED_SEED in transformation[index]:
                 sampler = RandomSampler(transformation[index][DEFERRED_SEED])
-                transformation[index] = layer.sample_parameters(sampler, images_shape)
+                transformation[index] = layer.draw_transformation(sampler, images_shape)
             images_shape = output_images_shape(layer, images_shape)
         return transformation
 
@@ -174,7 +127,7 @@ class Pipeline(BaseAugmentation):
             images_shape = output_images_shape(layer, images_shape)
         return images_shape
 
-    def _transform_batch(self, batch, transformation):
+    def transform_batch(self, batch, transformation):
         for group in self._groups:
             transformation = self._resolve(batch, group, transformation)
             if len(group) == 1:
@@ -182,17 +135,20 @@ class Pipeline(BaseAugmentation):
                 layer = self.layers[index]
                 if not layer.accepts_uint8_images:
                     batch = self._cast_images(batch)
-                batch = layer._transform_batch(batch, transformation[index])
+                batch = layer.transform_batch(batch, transformation[index])
             else:
                 batch = self._warp_group(batch, group, transformation)
         return self._cast_images(batch)
 
+    def transform_at_inference(self, batch):
+        # Only layers that act at inference (crops, resizing) change anything.
+        for layer in self.layers:
+            batch = layer.transform_at_inference(batch)
+        return self._cast_images(batch)
+
     def _cast_images(self, batch):
-        if not self.cast_inputs:  # e.g. text stays strings
-            return batch
-        batch = dict(batch)
-        batch[IMAGES] = tf.cast(batch[IMAGES], self.compute_dtype)
-        return batch
+        # Text stays strings; images go to the compute dtype.
+        return cast_images(batch, self.compute_dtype) if self.cast_inputs else batch
 
     def _warp_group(self, batch, group, transformation):
         layers = [self.layers[i] for i in group]
@@ -200,39 +156,15 @@ class Pipeline(BaseAugmentation):
         matrices = compose_matrices(
             [transformation[i][MATRIX] for i in (group[:-1] if warp else group)]
         )
-        output_size = None
-        for layer in layers:
-            output_size = layer.output_size() or output_size
-        interpolations = {layer.interpolation for layer in layers}
-        interpolation = "bilinear" if "bilinear" in interpolations else "nearest"
-        fills = set().union(*[_fill_settings(layer) for layer in layers])
-        fill_mode, fill_value = next(iter(fills)) if fills else (None, 0.0)
-        formats = [layer.bounding_box_format for layer in layers if layer.bounding_box_format]
-        return warp_batch(
-            batch,
-            matrices,
-            output_size,
-            interpolation,
-            fill_mode,
-            fill_value,
-            formats[0] if formats else self.bounding_box_format,
+        settings = fused_settings(
+            layers,
             self._owner,
-            max(layer.min_area for layer in layers),
-            max(layer.min_visibility for layer in layers),
-            self.compute_dtype,
-            displacements=None if warp is None else transformation[group[-1]][DISPLACEMENTS],
+            self.bounding_box_format,
+            dtype=self.compute_dtype,
             value_range=None if warp is None else warp.value_range,
         )
-
-    def call(self, data, training=True, seed=None):
-        batch, restore = self._standardize(data)
-        if training:
-            return restore(self._transform_batch(batch, self._draw(batch, seed)))
-        for layer in self.layers:
-            if getattr(layer, "applies_at_inference", False):
-                parameters = layer.inference_parameters(tf.shape(batch[IMAGES]))
-                batch = layer._transform_batch(batch, parameters)
-        return restore(self._cast_images(batch))
+        displacements = None if warp is None else transformation[group[-1]][DISPLACEMENTS]
+        return warp_batch(batch, matrices, settings, displacements=displacements)
 
     def compute_output_spec(self, *args, **kwargs):
         if self.layers and not self.cast_inputs:  # e.g. strings stay strings

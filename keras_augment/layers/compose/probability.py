@@ -9,10 +9,12 @@ split by `tf.gather`, each part transformed once, and scattered back.
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.base import BOUNDING_BOXES, IMAGES, BaseAugmentation
-from keras_augment.layers.geometric.base import MATRIX, warp_batch
-from keras_augment.layers.compose.pipeline import _share_box_format
+from keras_augment.layers.compose.fusion import fused_settings, share_box_format
+from keras_augment.layers.core.base import BaseAugmentation
+from keras_augment.layers.core.inputs import BOUNDING_BOXES, IMAGES
 from keras_augment.layers.core.sampling import RandomSampler
+from keras_augment.layers.geometric.base import MATRIX
+from keras_augment.layers.geometric.warp_batch import warp_batch
 from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import geometry
 
@@ -39,7 +41,7 @@ def _apply_to_rows(layer, batch, parameters, selected):
             batch[BOUNDING_BOXES], layer.bounding_box_format, shape[1], shape[2]
         )
     indices = tf.where(selected)[:, 0]
-    part = layer._transform_batch(_rows(batch, indices), _rows(parameters, indices))
+    part = layer.transform_batch(_rows(batch, indices), _rows(parameters, indices))
     updated = {key: part[key] for key in batch if key in part}
     output = dict(batch)
     output.update(_scatter_rows({k: batch[k] for k in updated}, indices, updated))
@@ -67,7 +69,7 @@ class _Selector(BaseAugmentation):
     """Shared plumbing: delegate warp settings to wrapped geometric layers."""
 
     def _delegate_geometry(self, layers):
-        _share_box_format(self, layers)
+        share_box_format(self, layers)
         self.geometric = any(layer.geometric for layer in layers)
         self.fusable = all(_fusable_same_size(layer) for layer in layers)
         if self.fusable:
@@ -95,10 +97,7 @@ class _Selector(BaseAugmentation):
         return config
 
     def _warp(self, batch, matrices):
-        return warp_batch(
-            batch, matrices, None, self.interpolation, self.fill_mode, self.fill_value,
-            self._warp_format, self._owner, self.min_area, self.min_visibility,
-        )
+        return warp_batch(batch, matrices, fused_settings([self], self._owner, self._warp_format))
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -136,14 +135,14 @@ class RandomApply(_Selector):
 
     def sample_parameters(self, sampler, images_shape):
         apply = sampler.bernoulli(images_shape[:1], self.rate)
-        inner = self.layer.sample_parameters(RandomSampler(sampler.next_seed()), images_shape)
+        inner = self.layer.draw_transformation(RandomSampler(sampler.next_seed()), images_shape)
         parameters = {"apply": apply, "layer": inner}
         if self.fusable:
             identity = geometry.identity(images_shape[0])
             parameters[MATRIX] = tf.where(apply[:, None, None], inner[MATRIX], identity)
         return parameters
 
-    def _transform_batch(self, batch, transformation):
+    def transform_batch(self, batch, transformation):
         if self.fusable:
             return self._warp(batch, transformation[MATRIX])
         return _apply_to_rows(self.layer, batch, transformation["layer"], transformation["apply"])
@@ -202,7 +201,7 @@ class RandomChoice(_Selector):
     def sample_parameters(self, sampler, images_shape):
         choice = sampler.integers(images_shape[:1], 0, len(self.layers))
         inner = [
-            layer.sample_parameters(RandomSampler(sampler.next_seed()), images_shape)
+            layer.draw_transformation(RandomSampler(sampler.next_seed()), images_shape)
             for layer in self.layers
         ]
         parameters = {"choice": choice, "layers": inner}
@@ -211,7 +210,7 @@ class RandomChoice(_Selector):
             parameters[MATRIX] = tf.gather(stacked, choice, batch_dims=1)
         return parameters
 
-    def _transform_batch(self, batch, transformation):
+    def transform_batch(self, batch, transformation):
         if self.fusable:
             return self._warp(batch, transformation[MATRIX])
         choice = transformation["choice"]

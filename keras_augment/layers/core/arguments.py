@@ -139,3 +139,171 @@ def check_seed(seed, owner, name="seed", allow_none=True):
             + f"; received {name}={seed!r}."
         )
     return int(seed)
+
+
+def check_zoom_factor(factor, name, owner):
+    """A zoom factor as `standardize_factor` reads it, above -1 (a zoom to a point)."""
+    low, high = standardize_factor(factor, owner, name=name)
+    if low <= -1.0:
+        raise ValueError(
+            f"{owner}: `{name}` must lie in (-1, 1] (a factor of -1 would zoom "
+            f"to a point); received {name}={factor!r}."
+        )
+    return (low, high)
+
+
+def check_shear_factor(factor, name, owner):
+    """A shear factor: a number or a pair of numbers, each in [0, 1] when given as numbers."""
+    if isinstance(factor, (tuple, list)):
+        values = factor
+    else:
+        values = [factor]
+    if any(isinstance(v, (int, float)) and not 0.0 <= v <= 1.0 for v in values):
+        raise ValueError(
+            f"{owner}: `{name}` must be a number or a pair of numbers in [0, 1]; "
+            f"received {name}={factor!r}."
+        )
+    return standardize_factor(factor, owner, bounds=(-1.0, 1.0), name=name)
+
+
+def check_multiplier_range(value, name, owner):
+    """A number `f` in [0, 1) means `(1 - f, 1 + f)`; a pair of positive numbers is taken as is."""
+    if is_number(value):
+        if not 0 <= value < 1:
+            raise ValueError(
+                f"{owner}: `{name}` as a number must be in [0, 1); received {name}={value!r}."
+            )
+        return (1.0 - value, 1.0 + value)
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(is_number(v) and v > 0 for v in value)
+    ):
+        return tuple(sorted(float(v) for v in value))
+    raise ValueError(
+        f"{owner}: `{name}` must be a number in [0, 1) or a pair of positive numbers; "
+        f"received {name}={value!r}."
+    )
+
+
+def check_positive_pair(value, name, owner, upper=None):
+    """A pair of positive numbers (at most `upper`), sorted."""
+    message = (
+        f"{owner}: `{name}` must be a pair (low, high) of positive numbers"
+        + (f" up to {upper}" if upper else "")
+        + f"; received {name}={value!r}."
+    )
+    if not isinstance(value, (tuple, list)) or len(value) != 2:
+        raise ValueError(message)
+    low, high = sorted(float(v) for v in value)
+    if low <= 0 or (upper is not None and high > upper):
+        raise ValueError(message)
+    return (low, high)
+
+
+def check_kernel_size(value, name, owner):
+    """An odd positive integer or a pair of them, as a `(height, width)` pair."""
+    sizes = value if isinstance(value, (tuple, list)) else (value, value)
+    if len(sizes) != 2 or not all(
+        isinstance(s, numbers.Integral) and not isinstance(s, bool) and s > 0 and s % 2 == 1
+        for s in sizes
+    ):
+        raise ValueError(
+            f"{owner}: `{name}` must be an odd positive integer or a pair of "
+            f"them; received {name}={value!r}."
+        )
+    return tuple(int(s) for s in sizes)
+
+
+def check_count_range(value, name, owner):
+    """A positive integer or a pair of them, as a sorted `(low, high)` pair."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = (value, value)
+    if (
+        isinstance(value, (tuple, list))
+        and len(value) == 2
+        and all(isinstance(n, int) and not isinstance(n, bool) for n in value)
+        and 1 <= min(value)
+    ):
+        return tuple(sorted(value))
+    raise ValueError(
+        f"{owner}: `{name}` must be a positive integer or a pair of them; "
+        f"received {name}={value!r}."
+    )
+
+
+def check_output_size(value, name, owner):
+    """None, or a pair of positive integers `(height, width)`."""
+    if value is None:
+        return None
+    if (
+        not isinstance(value, (tuple, list))
+        or len(value) != 2
+        or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v > 0 for v in value)
+    ):
+        raise ValueError(
+            f"{owner}: `{name}` must be None or a pair of positive integers "
+            f"(height, width); received {name}={value!r}."
+        )
+    return tuple(int(v) for v in value)
+
+
+def check_unit_pair(value, name, owner):
+    """A pair of numbers in [0, 1], sorted."""
+    if (
+        not isinstance(value, (tuple, list))
+        or len(value) != 2
+        or not all(isinstance(v, numbers.Real) and 0 <= v <= 1 for v in value)
+    ):
+        raise ValueError(
+            f"{owner}: `{name}` must be a pair of numbers in [0, 1]; received "
+            f"{name}={value!r}."
+        )
+    return tuple(sorted(float(v) for v in value))
+
+
+def check_contrast_factor(factor, name, owner):
+    """The one contrast rule: Keras `RandomContrast`'s documented meaning.
+
+    `f` or `(lower, upper)`, each in [0, 1], gives factors drawn from
+    `[1 - lower, 1 + upper]`. A pair is read by position, never sorted:
+    `(0.3, 0.1)` means `[0.7, 1.1]`.
+    """
+    values = factor if isinstance(factor, (tuple, list)) else (factor, factor)
+    if len(values) != 2 or not all(is_number(v) and 0.0 <= v <= 1.0 for v in values):
+        raise ValueError(
+            f"{owner}: `{name}` must be a number or a pair (lower, upper) of "
+            f"numbers in [0, 1]; received {name}={factor!r}."
+        )
+    return (1.0 - float(values[0]), 1.0 + float(values[1]))
+
+
+def check_positive_range(value, name, owner):
+    """A positive number `v` (meaning `(v, v)`) or a pair of them, sorted."""
+    if is_number(value) and value > 0:
+        return (float(value), float(value))
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(is_number(v) and v > 0 for v in value):
+        return tuple(sorted(float(v) for v in value))
+    raise ValueError(
+        f"{owner}: `{name}` must be a positive number or a pair of them; received {name}={value!r}."
+    )
+
+
+def check_integer_pair(value, name, owner, minimum=1):
+    """A pair of integers, each at least `minimum`, as a tuple of ints."""
+    if isinstance(value, (tuple, list)) and len(value) == 2 and all(is_integer(v) and v >= minimum for v in value):
+        return (int(value[0]), int(value[1]))
+    raise ValueError(
+        f"{owner}: `{name}` must be a pair of integers >= {minimum}; received {name}={value!r}."
+    )
+
+
+def check_quarter_turns(value, name, owner):
+    """A non-empty collection of distinct quarter-turn counts in 0..3, sorted."""
+    values = tuple(value) if isinstance(value, (tuple, list)) else (value,)
+    if not values or not all(is_integer(v) and 0 <= v <= 3 for v in values) or len(set(values)) != len(values):
+        raise ValueError(
+            f"{owner}: `{name}` must be an integer in 0..3 or distinct ones "
+            f"(quarter turns); received {name}={value!r}."
+        )
+    return tuple(sorted(int(v) for v in values))

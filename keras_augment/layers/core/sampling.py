@@ -51,6 +51,23 @@ def computed_at_run_time(seed, anchor):
     return seed + zero
 
 
+def fold_in_replica_id(seed):
+    """Give each replica of a tf.distribute strategy its own draws.
+
+    Every replica holds a copy of the layer's seed state, so without this the
+    replicas would draw identical parameters for their parts of the batch.
+    Replica 0 (and code outside any strategy) keeps the seed unchanged.
+    """
+    context = tf.distribute.get_replica_context()
+    if context is None:
+        return seed
+    replica_id = context.replica_id_in_sync_group
+    if isinstance(replica_id, int) and replica_id == 0:
+        return seed
+    folded = tf.random.experimental.stateless_fold_in(seed, tf.cast(replica_id, tf.int64))
+    return tf.where(tf.equal(replica_id, 0), seed, tf.cast(folded, tf.int64))
+
+
 class RandomSampler:
     """Draws independent stateless tensors from one seed.
 
@@ -90,3 +107,9 @@ class RandomSampler:
     def bernoulli(self, shape, probability):
         """Booleans that are True with the given probability."""
         return self.uniform(shape) < tf.cast(probability, tf.float32)
+
+
+def probability_flags(sampler, batch_size, factor):
+    """Keras's two-draw rule: apply when `U(0, 1) < U(factor)`."""
+    probability = sampler.uniform([batch_size], factor[0], factor[1])
+    return sampler.uniform([batch_size]) < probability

@@ -1,4 +1,4 @@
-"""Dropout-style layers: RandomErasing and RandomCutout (GridMask is in dropout_grid.py).
+"""Dropout-style layers: RandomErasing and RandomCutout (GridMask is in grid_mask.py).
 
 They blank regions of each image. Boxes and keypoints are left as they are;
 segmentation masks are left alone too, unless `mask_fill_value` is given, in
@@ -8,61 +8,13 @@ which case dropped pixels of the masks get that value (e.g. an `ignore` class).
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.arguments import is_number, standardize_factor
-from keras_augment.layers.core.base import BaseAugmentation
-from keras_augment.layers.colour.pixel_maps import probability_flags
+from keras_augment.layers.core.arguments import check_count_range, is_number, standardize_factor
+from keras_augment.layers.core.sampling import probability_flags
+from keras_augment.layers.dropout.base import CONSTANT, GAUSSIAN_NOISE, DropoutAugmentation
 from keras_augment.ops import dropout
-from keras_augment.ops.compiled import compiled
-
-CONSTANT = "constant"
-GAUSSIAN_NOISE = "gaussian_noise"
-FILL_MODES = (CONSTANT, GAUSSIAN_NOISE)
-
-
-class _DropoutAugmentation(BaseAugmentation):
-    """Shared plumbing: subclasses set `fill_kernel`, an `ops.dropout.fill_*`
-    function, and implement `mask_arguments(transformation)`, the arguments it
-    takes between the images and the fill."""
-
-    def _check_fill(self, fill_mode, fill_value, mask_fill_value):
-        if fill_mode not in FILL_MODES:
-            raise ValueError(
-                f"{self._owner}: `fill_mode` must be one of {FILL_MODES}; "
-                f"received fill_mode={fill_mode!r}."
-            )
-        if not is_number(fill_value):
-            raise ValueError(
-                f"{self._owner}: `fill_value` must be a number; received fill_value={fill_value!r}."
-            )
-        if mask_fill_value is not None and not is_number(mask_fill_value):
-            raise ValueError(
-                f"{self._owner}: `mask_fill_value` must be a number or None; "
-                f"received mask_fill_value={mask_fill_value!r}."
-            )
-
-    def _noise(self, sampler, images_shape):
-        # Noise centred in the value range, a quarter of its width wide.
-        low, high = self.value_range or (0.0, 255.0)
-        noise = sampler.normal(images_shape, (low + high) / 2, (high - low) / 4)
-        return tf.clip_by_value(noise, low, high)
-
-    def _fill(self, transformation):
-        if "noise" in transformation:
-            return transformation["noise"]
-        return self.fill_value
-
-    def transform_images(self, images, transformation):
-        arguments = self.mask_arguments(transformation)
-        return compiled(self.fill_kernel)(images, *arguments, self._fill(transformation))
-
-    def transform_segmentation_masks(self, masks, transformation):
-        if self.mask_fill_value is None:
-            return masks
-        return self.fill_kernel(masks, *self.mask_arguments(transformation), self.mask_fill_value)
-
 
 @keras.saving.register_keras_serializable(package="keras_augment")
-class RandomErasing(_DropoutAugmentation):
+class RandomErasing(DropoutAugmentation):
     """Erases one random rectangle of each image, with a random probability.
 
     Drop-in for `keras.layers.RandomErasing`: an image is erased when
@@ -154,24 +106,8 @@ class RandomErasing(_DropoutAugmentation):
         return transformation["boxes"], transformation["apply"][:, None]
 
 
-def _hole_counts(num_holes, owner):
-    if isinstance(num_holes, int) and not isinstance(num_holes, bool):
-        num_holes = (num_holes, num_holes)
-    if (
-        isinstance(num_holes, (tuple, list))
-        and len(num_holes) == 2
-        and all(isinstance(n, int) and not isinstance(n, bool) for n in num_holes)
-        and 1 <= min(num_holes)
-    ):
-        return tuple(sorted(num_holes))
-    raise ValueError(
-        f"{owner}: `num_holes` must be a positive integer or a pair of them; "
-        f"received num_holes={num_holes!r}."
-    )
-
-
 @keras.saving.register_keras_serializable(package="keras_augment")
-class RandomCutout(_DropoutAugmentation):
+class RandomCutout(DropoutAugmentation):
     """Cuts several rectangular holes out of each image.
 
     Each sample draws its number of holes from `num_holes`; each hole draws
@@ -221,7 +157,7 @@ class RandomCutout(_DropoutAugmentation):
         owner = self._owner
         self.height_factor = standardize_factor(height_factor, owner, (0.0, 1.0), "height_factor")
         self.width_factor = standardize_factor(width_factor, owner, (0.0, 1.0), "width_factor")
-        self.num_holes = _hole_counts(num_holes, owner)
+        self.num_holes = check_count_range(num_holes, "num_holes", owner)
         self._check_fill(fill_mode, fill_value, mask_fill_value)
         self.fill_mode = fill_mode
         self.fill_value = fill_value

@@ -4,12 +4,12 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.core.arguments import is_number, standardize_factor
-from keras_augment.layers.dropout.erasing import CONSTANT, GAUSSIAN_NOISE, _DropoutAugmentation
+from keras_augment.layers.dropout.base import CONSTANT, GAUSSIAN_NOISE, DropoutAugmentation
 from keras_augment.ops import dropout
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
-class GridMask(_DropoutAugmentation):
+class GridMask(DropoutAugmentation):
     """GridMask (Chen et al., 2020): drops a rotated grid of squares.
 
     Each sample draws a grid cell side (a fraction of the shorter image side)

@@ -2,27 +2,21 @@
 
 A geometric layer only draws its parameters and builds a `[B, 3, 3]` matrix
 from output points to input points (see `keras_augment.ops.geometry`); this
-base warps images, masks, boxes and keypoints with it. `Pipeline` multiplies
-the matrices of consecutive geometric layers and warps once.
+base warps images, masks, boxes and keypoints with it through the one
+geometric path (`warp_batch`). `Pipeline` multiplies the matrices of
+consecutive geometric layers and warps once.
 """
+
+import dataclasses
 
 import tensorflow as tf
 
 from keras_augment.layers.core.arguments import check_resample_arguments
-from keras_augment.layers.core.base import (
-    BOUNDING_BOXES,
-    IMAGES,
-    KEYPOINTS,
-    SEGMENTATION_MASKS,
-    BaseAugmentation,
-)
-from keras_augment.ops import bounding_boxes as box_ops
-from keras_augment.ops import geometry
-from keras_augment.ops import keypoints as keypoint_ops
-from keras_augment.ops import warp as warp_ops
+from keras_augment.layers.core.base import IMAGES, BaseAugmentation
 from keras_augment.layers.core.sampling import RandomSampler
-from keras_augment.ops.compiled import compiled, xla_available
-from keras_augment.ops.resample import resample
+from keras_augment.layers.geometric.warp_batch import WarpSettings, warp_batch
+from keras_augment.ops import geometry
+from keras_augment.ops.compiled import cached_function, compiled, xla_available
 
 MATRIX = "matrix"
 
@@ -58,9 +52,6 @@ def window_matrices(images_shape, top, left, crop_height, crop_width, height, wi
     )
 
 
-_DRAW_FUNCTIONS = {}
-
-
 @compiled
 def _compose(matrices):
     return geometry.compose(*matrices)
@@ -71,134 +62,19 @@ def compose_matrices(matrices):
     return _compose(list(matrices))
 
 
-def move_bounding_boxes(
-    bounding_boxes, move, input_shape, output_size, bounding_box_format, owner, min_area, min_visibility
-):
-    """Move boxes with `move` (absolute xyxy in, absolute xyxy out) under the
-    box rules of `ops.bounding_boxes`: corners sorted and unusable boxes
-    dropped before the move, then clipped to the output and dropped (class
-    -1) when they left it."""
-    if bounding_box_format is None:
-        raise ValueError(
-            f"{owner} received `bounding_boxes` but was built without "
-            "`bounding_box_format`; pass e.g. bounding_box_format='xyxy'."
-        )
-    out_height, out_width = output_size
-    boxes = dict(bounding_boxes)
-    boxes["boxes"] = box_ops.to_xyxy(
-        boxes["boxes"], bounding_box_format, input_shape[1], input_shape[2]
-    )
-    boxes = box_ops.usable_boxes(boxes, input_shape[1], input_shape[2])
-    # A dropped box is a point at the origin; moved, it stays without area.
-    boxes["boxes"] = move(boxes["boxes"])
-    boxes = box_ops.clip_and_drop(boxes, out_height, out_width, min_area, min_visibility)
-    boxes["boxes"] = box_ops.from_xyxy(boxes["boxes"], bounding_box_format, out_height, out_width)
-    return boxes
-
-
-def warp_batch(
-    batch,
-    matrices,
-    output_size,
-    interpolation,
-    fill_mode,
-    fill_value,
-    bounding_box_format=None,
-    owner="keras_augment",
-    min_area=0.0,
-    min_visibility=0.0,
-    dtype=None,
-    displacements=None,
-    value_range=None,
-):
-    """Warp every key of a standardized batch with one matrix per sample,
-    optionally after a per-pixel displacement field.
-
-    Output pixel `p` reads the input at `matrices @ (p + displacements(p))`
-    (`displacements` as in `ops.resample`; None for a matrix alone). Images
-    use `interpolation`, come out in `dtype` (default: their own) and are
-    clipped to `value_range` when given; masks always use nearest and fill 0
-    outside. Keypoints move and, when they carry a third visibility column,
-    it is zeroed for points that left the image. Boxes are moved corner by
-    corner through a matrix; through a field they become the box around
-    their moved corners and edge midpoints (an approximation: a warped edge
-    may bulge between those points). Either way they are clipped, and
-    dropped (class -1) when they leave the image.
-    """
-    images = batch[IMAGES]
-    input_shape = tf.shape(images)
-    fill_mode = fill_mode or "constant"
-    output = dict(batch)
-    warped = resample(
-        images,
-        matrices,
-        output_size,
-        interpolation,
-        fill_mode,
-        fill_value,
-        output_dtype=dtype,
-        displacements=displacements,
-    )
-    if value_range is not None:
-        warped = tf.clip_by_value(warped, *[tf.cast(v, warped.dtype) for v in value_range])
-    output[IMAGES] = warped
-    out_height, out_width = tf.shape(warped)[1], tf.shape(warped)[2]
-    if SEGMENTATION_MASKS in batch:
-        output[SEGMENTATION_MASKS] = resample(
-            batch[SEGMENTATION_MASKS],
-            matrices,
-            output_size,
-            "nearest",
-            fill_mode,
-            0.0,
-            displacements=displacements,
-        )
-    if displacements is None:
-        forward = geometry.invert(matrices) if {KEYPOINTS, BOUNDING_BOXES} & set(batch) else None
-
-        def move_keypoints(keypoints):
-            return keypoint_ops.transform_keypoints(keypoints, forward)
-
-        def move_boxes(xyxy):
-            return box_ops.transform_boxes(xyxy, forward)
-
-    else:
-
-        def move_keypoints(keypoints):
-            moved = warp_ops.forward_map(keypoints[..., :2], matrices, displacements)
-            return tf.concat([tf.cast(moved, keypoints.dtype), keypoints[..., 2:]], -1)
-
-        def move_boxes(xyxy):
-            # Corners and edge midpoints through the field: an approximation.
-            points = warp_ops.forward_map(box_ops.outline_points(xyxy), matrices, displacements)
-            points = tf.reshape(points, tf.concat([tf.shape(xyxy)[:2], [8, 2]], 0))
-            return box_ops.enclosing_boxes(points)
-
-    if KEYPOINTS in batch:
-        moved = move_keypoints(batch[KEYPOINTS])
-        output[KEYPOINTS] = keypoint_ops.flag_visibility(moved, out_height, out_width)
-    if BOUNDING_BOXES in batch:
-        output[BOUNDING_BOXES] = move_bounding_boxes(
-            batch[BOUNDING_BOXES],
-            move_boxes,
-            input_shape,
-            (out_height, out_width),
-            bounding_box_format,
-            owner,
-            min_area,
-            min_visibility,
-        )
-    return output
-
-
 class GeometricAugmentation(BaseAugmentation):
     """Base of layers that move pixels through one matrix per sample.
 
-    A subclass implements `draw_parameters` returning at least
+    A subclass implements `sample_parameters` returning at least
     `{"matrix": [B, 3, 3]}` (output point to input point), and sets
     `interpolation`, `fill_mode` and `fill_value`. Layers that change the
     image size override `output_size`. Layers that also act at inference
-    (crops, resizing) set `applies_at_inference` and `inference_parameters`.
+    (crops, resizing) set `applies_at_inference` and may override
+    `inference_parameters`.
+
+    `sample_parameters` runs inside an XLA-compiled function, so
+    `images_shape` holds compile-time constants, and `sampler` is None when
+    `inference_parameters` asks for the parameters used at inference.
 
     `fill_mode=None` on a layer means it never samples outside its input, so
     it fuses with any neighbour in a `Pipeline`.
@@ -213,40 +89,40 @@ class GeometricAugmentation(BaseAugmentation):
     fill_value = 0.0
     min_area = 0.0
     min_visibility = 0.0
-
-    def draw_parameters(self, sampler, images_shape):
-        """Draw parameters and build `{"matrix": [B, 3, 3], ...}`.
-
-        Runs inside an XLA-compiled function, so `images_shape` holds
-        compile-time constants and `sampler` may be None at inference.
-        """
-        raise NotImplementedError(f"{type(self).__name__} must define draw_parameters.")
+    # False for layers whose draws involve no float maths to keep identical
+    # across modes; they draw straight from the call's sampler.
+    draws_under_xla = True
 
     def sample_parameters(self, sampler, images_shape):
+        raise NotImplementedError(f"{type(self).__name__} must define sample_parameters.")
+
+    def draw_transformation(self, sampler, images_shape):
         # The parameter maths runs under XLA: TF's graph optimizer would
         # otherwise reassociate float constants in tf.function but not in
         # eager mode, and seeded outputs must be bit-identical in both.
+        if not self.draws_under_xla and sampler is not None:
+            return self.sample_parameters(sampler, images_shape)
         seed = tf.zeros([2], tf.int64) if sampler is None else sampler.next_seed()
         shape_carrier = tf.zeros(tf.concat([images_shape[:3], [0]], 0))
         return self._parameters_function()(seed, shape_carrier, sampler is not None)
 
     def _parameters_function(self):
         function = self.__dict__.get("_compiled_draw")
-        if function is None:
-            # Layers with equal settings share one compiled function (and its
-            # XLA cache), so rebuilding a layer does not recompile.
-            key = self._draw_cache_key()
-            function = _DRAW_FUNCTIONS.get(key)
-        if function is None:
+        if function is not None:
+            return function
 
-            def draw(seed, shape_carrier, random):
-                images_shape = tf.concat([tf.shape(shape_carrier)[:3], [1]], 0)
-                sampler = RandomSampler(seed) if random else None
-                return self.draw_parameters(sampler, images_shape)
+        def draw(seed, shape_carrier, random):
+            images_shape = tf.concat([tf.shape(shape_carrier)[:3], [1]], 0)
+            sampler = RandomSampler(seed) if random else None
+            return self.sample_parameters(sampler, images_shape)
 
+        # Layers with equal settings share one compiled function (and its
+        # XLA cache), so rebuilding a layer does not recompile.
+        key = self._draw_cache_key()
+        if key is None:
             function = tf.function(draw, jit_compile=xla_available())
-            if key is not None:
-                _DRAW_FUNCTIONS[key] = function
+        else:
+            function = cached_function(key, draw, autograph=True)
         object.__setattr__(self, "_compiled_draw", function)
         return function
 
@@ -256,7 +132,7 @@ class GeometricAugmentation(BaseAugmentation):
             return None
         settings = {k: v for k, v in config.items() if k not in ("name", "seed")}
         try:
-            return (type(self), repr(sorted(settings.items())))
+            return ("draw", type(self), repr(sorted(settings.items())))
         except TypeError:
             return None
 
@@ -282,32 +158,41 @@ class GeometricAugmentation(BaseAugmentation):
 
     def inference_parameters(self, images_shape):
         """Parameters used when `training=False` and `applies_at_inference`."""
-        return self.sample_parameters(None, images_shape)
+        return self.draw_transformation(None, images_shape)
 
-    def call(self, data, training=True, seed=None):
-        batch, restore = self._standardize(data)
-        if training:
-            batch = self._transform_batch(batch, self._draw(batch, seed))
-        elif self.applies_at_inference:
-            parameters = self.inference_parameters(tf.shape(batch[IMAGES]))
-            batch = self._transform_batch(batch, parameters)
-        batch[IMAGES] = tf.cast(batch[IMAGES], self.compute_dtype)
-        return restore(batch)
+    def transform_at_inference(self, batch):
+        if not self.applies_at_inference:
+            return batch
+        return self.transform_batch(batch, self.inference_parameters(tf.shape(batch[IMAGES])))
 
-    def _transform_batch(self, batch, transformation):
-        return warp_batch(
-            batch,
-            transformation[MATRIX],
-            self.output_size(),
-            self.interpolation,
-            self.fill_mode,
-            self.fill_value,
-            self.bounding_box_format,
-            self._owner,
-            self.min_area,
-            self.min_visibility,
-            self.compute_dtype,
+    def warp_settings(self, **changes):
+        """This layer's `WarpSettings`, with `changes` applied."""
+        settings = WarpSettings(
+            output_size=self.output_size(),
+            interpolation=self.interpolation,
+            fill_mode=self.fill_mode,
+            fill_value=self.fill_value,
+            bounding_box_format=self.bounding_box_format,
+            owner=self._owner,
+            min_area=self.min_area,
+            min_visibility=self.min_visibility,
+            dtype=self.compute_dtype,
         )
+        return dataclasses.replace(settings, **changes)
+
+    def transform_batch(self, batch, transformation):
+        return warp_batch(batch, transformation[MATRIX], self.warp_settings())
 
     def transform_images(self, images, transformation):
-        return self._transform_batch({IMAGES: images}, transformation)[IMAGES]
+        return self.transform_batch({IMAGES: images}, transformation)[IMAGES]
+
+
+class FilledGeometricAugmentation(GeometricAugmentation):
+    """A geometric layer with Keras's `fill_mode`/`interpolation`/`fill_value`."""
+
+    def __init__(self, fill_mode, interpolation, fill_value, seed, data_format, **kwargs):
+        super().__init__(seed=seed, data_format=data_format, **kwargs)
+        self._check_resample_arguments(interpolation, fill_mode)
+        self.fill_mode = fill_mode
+        self.interpolation = interpolation
+        self.fill_value = float(fill_value)

@@ -5,7 +5,7 @@ import math
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.arguments import check_choice, check_size
+from keras_augment.layers.core.arguments import check_choice, check_positive_pair, check_size
 from keras_augment.layers.geometric.base import (
     MATRIX,
     GeometricAugmentation,
@@ -69,7 +69,7 @@ class RandomCrop(_SizedGeometricAugmentation):
     def __init__(self, height, width, seed=None, data_format=None, name=None, **kwargs):
         super().__init__(height, width, seed=seed, data_format=data_format, name=name, **kwargs)
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch = images_shape[:1]
         in_height, in_width = images_shape[1], images_shape[2]
         top = tf.floor(sampler.uniform(batch, 0.0, tf.cast(in_height - self.height + 1, tf.float32)))
@@ -115,7 +115,7 @@ class CenterCrop(_SizedGeometricAugmentation):
     def __init__(self, height, width, data_format=None, **kwargs):
         super().__init__(height, width, data_format=data_format, **kwargs)
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         in_height, in_width = images_shape[1], images_shape[2]
         top = (in_height - self.height) // 2
         left = (in_width - self.width) // 2
@@ -168,11 +168,11 @@ class RandomResizedCrop(_SizedGeometricAugmentation):
         **kwargs,
     ):
         super().__init__(height, width, seed=seed, data_format=data_format, **kwargs)
-        self.scale = _positive_range(scale, "scale", self._owner, upper=1.0)
-        self.ratio = _positive_range(ratio, "ratio", self._owner)
+        self.scale = check_positive_pair(scale, "scale", self._owner, upper=1.0)
+        self.ratio = check_positive_pair(ratio, "ratio", self._owner)
         self.interpolation = check_choice(interpolation, "interpolation", self._owner, INTERPOLATIONS)
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch = images_shape[:1]
         in_height = tf.cast(images_shape[1], tf.float32)
         in_width = tf.cast(images_shape[2], tf.float32)
@@ -185,17 +185,3 @@ class RandomResizedCrop(_SizedGeometricAugmentation):
         left = sampler.uniform(batch) * (in_width - crop_width)
         matrix = geometry.crop_and_resize(top, left, crop_height, crop_width, self.height, self.width)
         return {"crop": tf.stack([top, left, crop_height, crop_width], -1), MATRIX: matrix}
-
-
-def _positive_range(value, name, owner, upper=None):
-    message = (
-        f"{owner}: `{name}` must be a pair (low, high) of positive numbers"
-        + (f" up to {upper}" if upper else "")
-        + f"; received {name}={value!r}."
-    )
-    if not isinstance(value, (tuple, list)) or len(value) != 2:
-        raise ValueError(message)
-    low, high = sorted(float(v) for v in value)
-    if low <= 0 or (upper is not None and high > upper):
-        raise ValueError(message)
-    return (low, high)

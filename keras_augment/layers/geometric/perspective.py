@@ -68,7 +68,7 @@ class RandomPerspective(GeometricAugmentation):
         self.interpolation = interpolation
         self.fill_value = float(fill_value)
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch = images_shape[:1]
         probability = sampler.uniform(batch, *self.factor)
         apply = sampler.uniform(batch) < probability

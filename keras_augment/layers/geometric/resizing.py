@@ -3,15 +3,15 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.base import IMAGES
 from keras_augment.layers.core.arguments import check_size
+from keras_augment.layers.core.inputs import IMAGES
 from keras_augment.layers.geometric.base import (
     MATRIX,
     GeometricAugmentation,
     aspect_crop_window,
-    warp_batch,
     window_matrices,
 )
+from keras_augment.layers.geometric.warp_batch import warp_batch
 
 MATRIX_INTERPOLATIONS = ("bilinear", "nearest")
 INTERPOLATIONS = ("bilinear", "nearest", "bicubic", "area", "lanczos3", "lanczos5", "gaussian", "mitchellcubic")
@@ -100,7 +100,7 @@ class Resizing(GeometricAugmentation):
     def output_size(self):
         return (self.height, self.width)
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         in_height, in_width = images_shape[1], images_shape[2]
         if self.crop_to_aspect_ratio:
             window = aspect_crop_window(images_shape, self.height, self.width)
@@ -116,9 +116,9 @@ class Resizing(GeometricAugmentation):
             window = (0, 0, in_height, in_width)
         return {MATRIX: window_matrices(images_shape, *window, self.height, self.width)}
 
-    def _transform_batch(self, batch, transformation):
+    def transform_batch(self, batch, transformation):
         if self.fusable:
-            return super()._transform_batch(batch, transformation)
+            return super().transform_batch(batch, transformation)
         # Other kernels: crop/pad with the matrix path at full resolution is
         # not possible, so resize the images with TF and move the rest.
         images = batch[IMAGES]
@@ -134,9 +134,7 @@ class Resizing(GeometricAugmentation):
         )
         others = dict(batch)
         others[IMAGES] = images[..., :1]  # a cheap stand-in giving the output size
-        warped = warp_batch(
-            others, transformation[MATRIX], self.output_size(), "nearest", self.fill_mode,
-            self.fill_value, self.bounding_box_format, self._owner,
-        )
+        settings = self.warp_settings(interpolation="nearest", min_area=0.0, min_visibility=0.0, dtype=None)
+        warped = warp_batch(others, transformation[MATRIX], settings)
         warped[IMAGES] = tf.cast(resized, self.compute_dtype)
         return warped

@@ -8,24 +8,13 @@ layers share a single resample.
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.arguments import standardize_factor
-from keras_augment.layers.geometric.base import MATRIX, GeometricAugmentation, image_size
+from keras_augment.layers.core.arguments import check_zoom_factor, standardize_factor
+from keras_augment.layers.geometric.base import MATRIX, FilledGeometricAugmentation, image_size
 from keras_augment.ops import geometry
 
 
-class _FilledGeometricAugmentation(GeometricAugmentation):
-    """A geometric layer with Keras's `fill_mode`/`interpolation`/`fill_value`."""
-
-    def __init__(self, fill_mode, interpolation, fill_value, seed, data_format, **kwargs):
-        super().__init__(seed=seed, data_format=data_format, **kwargs)
-        self._check_resample_arguments(interpolation, fill_mode)
-        self.fill_mode = fill_mode
-        self.interpolation = interpolation
-        self.fill_value = float(fill_value)
-
-
 @keras.saving.register_keras_serializable(package="keras_augment")
-class RandomRotation(_FilledGeometricAugmentation):
+class RandomRotation(FilledGeometricAugmentation):
     """Rotates each image by its own random angle about the image centre.
 
     Drop-in for `keras.layers.RandomRotation`: `factor` is a fraction of a
@@ -67,7 +56,7 @@ class RandomRotation(_FilledGeometricAugmentation):
         super().__init__(fill_mode, interpolation, fill_value, seed, data_format, **kwargs)
         self.factor = standardize_factor(factor, self._owner, bounds=(-1e9, 1e9))
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         low, high = self.factor
         angle = sampler.uniform(images_shape[:1], low * 360.0, high * 360.0)
         height, width = image_size(images_shape)
@@ -76,7 +65,7 @@ class RandomRotation(_FilledGeometricAugmentation):
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
-class RandomTranslation(_FilledGeometricAugmentation):
+class RandomTranslation(FilledGeometricAugmentation):
     """Shifts each image by its own random fraction of its height and width.
 
     Drop-in for `keras.layers.RandomTranslation`: positive factors move the
@@ -121,7 +110,7 @@ class RandomTranslation(_FilledGeometricAugmentation):
         self.height_factor = standardize_factor(height_factor, self._owner, name="height_factor")
         self.width_factor = standardize_factor(width_factor, self._owner, name="width_factor")
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch = images_shape[:1]
         height, width = image_size(images_shape)
         dy = sampler.uniform(batch, *self.height_factor) * height
@@ -130,7 +119,7 @@ class RandomTranslation(_FilledGeometricAugmentation):
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
-class RandomZoom(_FilledGeometricAugmentation):
+class RandomZoom(FilledGeometricAugmentation):
     """Zooms each image in or out by its own random factor about its centre.
 
     Drop-in for `keras.layers.RandomZoom`: the input is sampled at
@@ -174,25 +163,15 @@ class RandomZoom(_FilledGeometricAugmentation):
         **kwargs,
     ):
         super().__init__(fill_mode, interpolation, fill_value, seed, data_format, **kwargs)
-        self.height_factor = _zoom_factor(height_factor, self._owner, "height_factor")
+        self.height_factor = check_zoom_factor(height_factor, "height_factor", self._owner)
         self.width_factor = (
-            None if width_factor is None else _zoom_factor(width_factor, self._owner, "width_factor")
+            None if width_factor is None else check_zoom_factor(width_factor, "width_factor", self._owner)
         )
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch = images_shape[:1]
         height, width = image_size(images_shape)
         zoom_y = 1.0 + sampler.uniform(batch, *self.height_factor)
         zoom_x = zoom_y if self.width_factor is None else 1.0 + sampler.uniform(batch, *self.width_factor)
         matrix = geometry.scaling(zoom_x, zoom_y, width / 2, height / 2)
         return {"zoom": tf.stack([zoom_x, zoom_y], -1), MATRIX: matrix}
-
-
-def _zoom_factor(factor, owner, name):
-    low, high = standardize_factor(factor, owner, name=name)
-    if low <= -1.0:
-        raise ValueError(
-            f"{owner}: `{name}` must lie in (-1, 1] (a factor of -1 would zoom "
-            f"to a point); received {name}={factor!r}."
-        )
-    return (low, high)

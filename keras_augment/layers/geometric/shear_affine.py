@@ -5,14 +5,13 @@ import math
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.geometric.rotation_translation_zoom import _FilledGeometricAugmentation, _zoom_factor
-from keras_augment.layers.core.arguments import standardize_factor
-from keras_augment.layers.geometric.base import MATRIX, image_size
+from keras_augment.layers.core.arguments import check_shear_factor, check_zoom_factor, standardize_factor
+from keras_augment.layers.geometric.base import MATRIX, FilledGeometricAugmentation, image_size
 from keras_augment.ops import geometry
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
-class RandomShear(_FilledGeometricAugmentation):
+class RandomShear(FilledGeometricAugmentation):
     """Shears each image along x and y by its own random amounts.
 
     Drop-in for `keras.layers.RandomShear`: the input is sampled at
@@ -54,10 +53,10 @@ class RandomShear(_FilledGeometricAugmentation):
         **kwargs,
     ):
         super().__init__(fill_mode, interpolation, fill_value, seed, data_format, **kwargs)
-        self.x_factor = _shear_factor(x_factor, self._owner, "x_factor")
-        self.y_factor = _shear_factor(y_factor, self._owner, "y_factor")
+        self.x_factor = check_shear_factor(x_factor, "x_factor", self._owner)
+        self.y_factor = check_shear_factor(y_factor, "y_factor", self._owner)
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch = images_shape[:1]
         sign = tf.where(sampler.bernoulli(batch, 0.5), -1.0, 1.0)
         shear_x = sampler.uniform(batch, *self.x_factor) * sign
@@ -67,21 +66,8 @@ class RandomShear(_FilledGeometricAugmentation):
         return {"shear": tf.stack([shear_x, shear_y], -1), MATRIX: matrix}
 
 
-def _shear_factor(factor, owner, name):
-    if isinstance(factor, (tuple, list)):
-        values = factor
-    else:
-        values = [factor]
-    if any(isinstance(v, (int, float)) and not 0.0 <= v <= 1.0 for v in values):
-        raise ValueError(
-            f"{owner}: `{name}` must be a number or a pair of numbers in [0, 1]; "
-            f"received {name}={factor!r}."
-        )
-    return standardize_factor(factor, owner, bounds=(-1.0, 1.0), name=name)
-
-
 @keras.saving.register_keras_serializable(package="keras_augment")
-class RandomAffine(_FilledGeometricAugmentation):
+class RandomAffine(FilledGeometricAugmentation):
     """Rotation, translation, scale and shear in one per-sample matrix.
 
     The input is sampled through `translate @ rotate @ scale @ shear`, all
@@ -145,7 +131,7 @@ class RandomAffine(_FilledGeometricAugmentation):
         self.width_translation_factor = standardize_factor(
             width_translation_factor, owner, name="width_translation_factor"
         )
-        self.zoom_factor = _zoom_factor(zoom_factor, owner, "zoom_factor")
+        self.zoom_factor = check_zoom_factor(zoom_factor, "zoom_factor", owner)
         self.shear_factor = standardize_factor(shear_factor, owner, (-0.99, 0.99), "shear_factor")
         for name, value in (("min_area", min_area), ("min_visibility", min_visibility)):
             if not isinstance(value, (int, float)) or value < 0:
@@ -153,7 +139,7 @@ class RandomAffine(_FilledGeometricAugmentation):
         self.min_area = float(min_area)
         self.min_visibility = float(min_visibility)
 
-    def draw_parameters(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch = images_shape[:1]
         height, width = image_size(images_shape)
         center_x, center_y = width / 2, height / 2

@@ -32,7 +32,7 @@ class MixingAugmentation(BaseAugmentation):
     """Base of layers whose outputs are made of several input samples.
 
     Subclasses fill `sources` and `weights` (see the module docstring) in
-    `sample_parameters` and may define `mix_bounding_boxes(bounding_boxes,
+    `sample_parameters` and may define `transform_bounding_boxes(bounding_boxes,
     transformation, images_shape)` on absolute `xyxy` boxes.
 
     Args:
@@ -41,7 +41,7 @@ class MixingAugmentation(BaseAugmentation):
     """
 
     per_sample = False
-    # Whether `mix_bounding_boxes` needs boxes converted to absolute xyxy.
+    # Whether `transform_bounding_boxes` needs boxes converted to absolute xyxy.
     boxes_need_format = True
 
     def __init__(self, num_classes=None, **kwargs):
@@ -49,14 +49,6 @@ class MixingAugmentation(BaseAugmentation):
         self.num_classes = (
             None if num_classes is None else check_integer(num_classes, "num_classes", self._owner, minimum=1)
         )
-
-    def call(self, data, training=True, seed=None):
-        # Layers that read uint8 directly still return the compute dtype,
-        # also at inference where nothing is transformed.
-        output = super().call(data, training=training, seed=seed)
-        if isinstance(output, dict):
-            return {**output, IMAGES: tf.cast(output[IMAGES], self.compute_dtype)}
-        return tf.cast(output, self.compute_dtype)
 
     def label_distributions(self, labels):
         """Float `[B, num_classes]` labels: one-hot from integers, else as given."""
@@ -106,25 +98,22 @@ class MixingAugmentation(BaseAugmentation):
         gathered = tf.gather(labels, transformation["sources"])  # [B, S, K]
         return tf.reduce_sum(weights[..., None] * gathered, axis=1)
 
-    def mix_bounding_boxes(self, bounding_boxes, transformation, images_shape):
+    def transform_bounding_boxes(self, bounding_boxes, transformation, images_shape):
         return self._unsupported(BOUNDING_BOXES)
 
-    def transform_bounding_boxes(self, bounding_boxes, transformation, images_shape):
-        return self.mix_bounding_boxes(bounding_boxes, transformation, images_shape)
-
-    def _transform_batch(self, batch, transformation):
+    def transform_batch(self, batch, transformation):
         # Given a format, the base already mixed the boxes under the box
         # rules. Without one, MixUp still moves boxes in any format, and the
         # others refuse them.
-        output = super()._transform_batch(batch, transformation)
+        output = super().transform_batch(batch, transformation)
         if BOUNDING_BOXES in batch and self.bounding_box_format is None:
             images_shape = tf.shape(batch[IMAGES])
             if self.boxes_need_format:
                 output[BOUNDING_BOXES] = self._transform_boxes(
-                    batch[BOUNDING_BOXES], transformation, images_shape, output[IMAGES]
+                    batch[BOUNDING_BOXES], transformation, images_shape, tf.shape(output[IMAGES])
                 )
             else:
-                output[BOUNDING_BOXES] = self.mix_bounding_boxes(
+                output[BOUNDING_BOXES] = self.transform_bounding_boxes(
                     batch[BOUNDING_BOXES], transformation, images_shape
                 )
         return output

@@ -109,7 +109,7 @@ class CutMix(MixingAugmentation):
             masks, transformation["sources"][:, 1], transformation["rectangles"]
         )
 
-    def mix_bounding_boxes(self, bounding_boxes, transformation, images_shape):
+    def transform_bounding_boxes(self, bounding_boxes, transformation, images_shape):
         boxes = bounding_boxes["boxes"]
         y0, x0, y1, x1 = tf.unstack(tf.cast(transformation["rectangles"], boxes.dtype), 4, -1)
         region = tf.stack([x0, y0, x1, y1], -1)

@@ -87,7 +87,7 @@ class MixUp(MixingAugmentation):
     def transform_keypoints(self, keypoints, transformation, images_shape):
         return self._dominant(keypoints, transformation)
 
-    def mix_bounding_boxes(self, bounding_boxes, transformation, images_shape):
+    def transform_bounding_boxes(self, bounding_boxes, transformation, images_shape):
         sources = transformation["sources"]
         return mixing_ops.concat_boxes(
             [bounding_boxes, mixing_ops.gather_boxes(bounding_boxes, sources[:, 1])]

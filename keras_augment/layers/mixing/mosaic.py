@@ -6,38 +6,10 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.core.base import KEYPOINTS
-from keras_augment.layers.core.arguments import check_unit_interval
+from keras_augment.layers.core.arguments import check_output_size, check_unit_interval, check_unit_pair
 from keras_augment.layers.mixing.base import MixingAugmentation, draw_permutation
 from keras_augment.ops import bounding_boxes as box_ops
 from keras_augment.ops import mixing as mixing_ops
-
-
-def _validate_output_size(output_size, owner):
-    if output_size is None:
-        return None
-    if (
-        not isinstance(output_size, (tuple, list))
-        or len(output_size) != 2
-        or not all(isinstance(v, numbers.Integral) and not isinstance(v, bool) and v > 0 for v in output_size)
-    ):
-        raise ValueError(
-            f"{owner}: `output_size` must be None or a pair of positive integers "
-            f"(height, width); received output_size={output_size!r}."
-        )
-    return tuple(int(v) for v in output_size)
-
-
-def _validate_offset(offset, owner):
-    if (
-        not isinstance(offset, (tuple, list))
-        or len(offset) != 2
-        or not all(isinstance(v, numbers.Real) and 0 <= v <= 1 for v in offset)
-    ):
-        raise ValueError(
-            f"{owner}: `offset` must be a pair of numbers in [0, 1]; received "
-            f"offset={offset!r}."
-        )
-    return tuple(sorted(float(v) for v in offset))
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -97,8 +69,8 @@ class Mosaic(MixingAugmentation):
         **kwargs,
     ):
         super().__init__(num_classes=num_classes, seed=seed, data_format=data_format, **kwargs)
-        self.output_size = _validate_output_size(output_size, self._owner)
-        self.offset = _validate_offset(offset, self._owner)
+        self.output_size = check_output_size(output_size, "output_size", self._owner)
+        self.offset = check_unit_pair(offset, "offset", self._owner)
         if not isinstance(fill_value, numbers.Real):
             raise ValueError(
                 f"{self._owner}: `fill_value` must be a number; received {fill_value!r}."
@@ -186,7 +158,7 @@ class Mosaic(MixingAugmentation):
             )
         return tf.concat(parts, axis=1)
 
-    def mix_bounding_boxes(self, bounding_boxes, transformation, images_shape):
+    def transform_bounding_boxes(self, bounding_boxes, transformation, images_shape):
         dtype = bounding_boxes["boxes"].dtype
         offsets = tf.cast(transformation["offsets"], dtype)  # [B, 4, (dy, dx)]
         visible = tf.cast(transformation["visible_regions"], dtype)  # [B, 4, yxyx]

@@ -1,12 +1,10 @@
 """Grid, optical (lens) and thin-plate-spline distortions, per sample."""
 
-import numbers
-
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.core.arguments import standardize_factor
-from keras_augment.layers.warp.base import WarpAugmentation
+from keras_augment.layers.core.arguments import check_integer, standardize_factor
+from keras_augment.layers.warp.base import DISPLACEMENTS, WarpAugmentation
 from keras_augment.ops import warp as warp_ops
 
 _COMMON_ARGUMENTS = """        interpolation: `"bilinear"` or `"nearest"`.
@@ -45,14 +43,6 @@ class _Distortion(WarpAugmentation):
         self.min_visibility = float(min_visibility)
 
 
-def _positive_int(value, name, owner, minimum=1):
-    if not isinstance(value, numbers.Integral) or isinstance(value, bool) or value < minimum:
-        raise ValueError(
-            f"{owner}: `{name}` must be an integer >= {minimum}; received {name}={value!r}."
-        )
-    return int(value)
-
-
 @keras.saving.register_keras_serializable(package="keras_augment")
 class RandomGridDistortion(_Distortion):
     """Stretches the cells of a coarse grid by random amounts (grid distortion).
@@ -76,16 +66,16 @@ class RandomGridDistortion(_Distortion):
 
     def __init__(self, num_steps=5, distort_limit=0.3, **kwargs):
         super().__init__(**kwargs)
-        self.num_steps = _positive_int(num_steps, "num_steps", self._owner)
+        self.num_steps = check_integer(num_steps, "num_steps", self._owner, minimum=1)
         self.distort_limit = standardize_factor(
             distort_limit, self._owner, bounds=(-0.99, 0.99), name="distort_limit"
         )
 
-    def sample_displacements(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch, height, width = images_shape[0], images_shape[1], images_shape[2]
         units_x = sampler.uniform([batch, self.num_steps])
         units_y = sampler.uniform([batch, self.num_steps])
-        return warp_ops.grid_field(units_x, units_y, self.distort_limit, height, width)
+        return {DISPLACEMENTS: warp_ops.grid_field(units_x, units_y, self.distort_limit, height, width)}
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -114,10 +104,10 @@ class RandomOpticalDistortion(_Distortion):
             distort_limit, self._owner, bounds=(-1.0, 1.0), name="distort_limit"
         )
 
-    def sample_displacements(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch, height, width = images_shape[0], images_shape[1], images_shape[2]
         units = sampler.uniform([batch])
-        return warp_ops.optical_field(units, self.distort_limit, height, width)
+        return {DISPLACEMENTS: warp_ops.optical_field(units, self.distort_limit, height, width)}
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -146,17 +136,17 @@ class RandomThinPlateSpline(_Distortion):
         self.scale_range = standardize_factor(
             scale_range, self._owner, bounds=(0.0, 1.0), name="scale_range"
         )
-        self.num_control_points = _positive_int(
+        self.num_control_points = check_integer(
             num_control_points, "num_control_points", self._owner, minimum=2
         )
 
-    def sample_displacements(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch, height, width = images_shape[0], images_shape[1], images_shape[2]
         side = tf.linspace(0.0, 1.0, self.num_control_points)
         source = tf.reshape(tf.stack(tf.meshgrid(side, side), -1), [-1, 2])
         normals = sampler.normal(tf.stack([batch, self.num_control_points**2, 2]))
         target = warp_ops.jitter_points(source, normals, sampler.uniform([batch]), self.scale_range)
-        return warp_ops.thin_plate_field(source, target, height, width)
+        return {DISPLACEMENTS: warp_ops.thin_plate_field(source, target, height, width)}
 
 
 for _layer in (RandomGridDistortion, RandomOpticalDistortion, RandomThinPlateSpline):

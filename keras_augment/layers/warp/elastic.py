@@ -4,7 +4,7 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.core.arguments import standardize_factor
-from keras_augment.layers.warp.base import WarpAugmentation
+from keras_augment.layers.warp.base import DISPLACEMENTS, WarpAugmentation
 from keras_augment.ops import warp as warp_ops
 
 
@@ -77,7 +77,7 @@ class RandomElasticTransform(WarpAugmentation):
         self.fill_value = float(fill_value)
         self.min_visibility = float(min_visibility)
 
-    def sample_displacements(self, sampler, images_shape):
+    def sample_parameters(self, sampler, images_shape):
         batch, height, width = images_shape[0], images_shape[1], images_shape[2]
         probability = sampler.uniform([batch], self.factor[0], self.factor[1])
         applied = sampler.uniform([batch]) < probability
@@ -86,6 +86,5 @@ class RandomElasticTransform(WarpAugmentation):
         noise = sampler.normal(
             tf.stack([batch, (height + stride - 1) // stride, (width + stride - 1) // stride, 2])
         )
-        return warp_ops.elastic_field(
-            noise, strength_units, self.scale, applied, stride, height, width
-        )
+        field = warp_ops.elastic_field(noise, strength_units, self.scale, applied, stride, height, width)
+        return {DISPLACEMENTS: field}

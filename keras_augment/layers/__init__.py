@@ -26,6 +26,7 @@ from keras_augment.layers.colour.hue_saturation import (
     RandomHue,
     RandomSaturation,
 )
+from keras_augment.layers.colour.clahe import CLAHE
 from keras_augment.layers.colour.filters import (
     RandomGaussianBlur,
     RandomJpegQuality,
@@ -58,6 +59,7 @@ from keras_augment.layers.compose.pipeline import Pipeline
 from keras_augment.layers.policies import AugMix, AutoAugment, RandAugment, TrivialAugmentWide
 from keras_augment.layers.compose.probability import RandomApply, RandomChoice
 from keras_augment.layers.geometric.resizing import Resizing
+from keras_augment.layers.geometric.rotate90 import RandomRotate90
 from keras_augment.layers.geometric.shear_affine import RandomAffine, RandomShear
 from keras_augment.layers.text import (
     EDA,
@@ -73,6 +75,7 @@ __all__ = [
     "AutoAugment",
     "AutoContrast",
     "BaseAugmentation",
+    "CLAHE",
     "CenterCrop",
     "CutMix",
     "EDA",
@@ -113,6 +116,7 @@ __all__ = [
     "RandomPitchShift",
     "RandomPosterization",
     "RandomResizedCrop",
+    "RandomRotate90",
     "RandomRotation",
     "RandomSaturation",
     "RandomSharpness",

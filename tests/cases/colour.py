@@ -55,4 +55,12 @@ CASES = [
     LayerCase(layers.RandomGaussianNoise, {"stddev": (0.05, 0.1), "per_channel": False},
               id="RandomGaussianNoise-luminance"),
     LayerCase(layers.RandomChannelShuffle, {"seed": 14}),
+    LayerCase(layers.CLAHE, {"clip_limit": (1.0, 4.0), "tile_grid_size": (3, 4), "seed": 3}),
+    LayerCase(
+        layers.CLAHE,
+        {"clip_limit": 2.0, "tile_grid_size": (2, 2), "value_range": (0, 1)},
+        make_input=_unit_images,
+        dtypes=("float32",),
+        id="CLAHE-unit-range",
+    ),
 ]

@@ -11,6 +11,8 @@ _ACTS_AT_INFERENCE = {
 CASES = [
     LayerCase(layers.RandomFlip, {"mode": "horizontal", "seed": 1}, id="RandomFlip-horizontal"),
     LayerCase(layers.RandomFlip, {"seed": 0}, id="RandomFlip-both"),
+    LayerCase(layers.RandomRotate90, {"seed": 1}, shape=(5, 11, 11, 3)),
+    LayerCase(layers.RandomRotate90, {"turns": (0, 2), "seed": 2}, id="RandomRotate90-half-turns"),
     LayerCase(layers.RandomRotation, {"factor": 0.2, "seed": 1}),
     LayerCase(
         layers.RandomRotation,

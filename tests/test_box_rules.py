@@ -154,7 +154,7 @@ def test_box_rules_hold(case):
     out = layer(data, training=True, seed=3)
     out_height, out_width = out["images"].shape[1:3]
     _check_rules(out["bounding_boxes"], out_height, out_width)
-    if not layer.geometric and not hasattr(layer, "mix_bounding_boxes"):
+    if not layer.geometric and layer.per_sample:
         # A layer that moves no pixels leaves kept boxes where they were.
         _check_exact(out["bounding_boxes"], _expected(lambda s, x, y: (x, y), HEIGHT, WIDTH), 0)
 

@@ -26,8 +26,7 @@ def clahe(images, clip_limits, tile_grid_size, value_range):
             rounded to 256 levels first.
         clip_limits: float `[B]`, OpenCV's `clipLimit` per image (relative
             to a flat histogram; 0 or less disables clipping).
-        tile_grid_size: Python `(rows, columns)` of tiles; each must be less
-            than the image's height or width, which the mirroring needs.
+        tile_grid_size: Python `(rows, columns)` of tiles.
         value_range: Python `(low, high)` of the pixels.
 
     Returns:
@@ -46,6 +45,8 @@ def clahe(images, clip_limits, tile_grid_size, value_range):
 
 def _levels(images, value_range):
     pixels = to_unit_scale(tf.cast(images, tf.float32), value_range)
+    # NaN counts as the lowest level (a cast of NaN to int is undefined).
+    pixels = tf.where(tf.math.is_nan(pixels), 0.0, pixels)
     return tf.cast(tf.round(tf.clip_by_value(pixels, 0.0, 255.0)), tf.int32)
 
 
@@ -53,10 +54,18 @@ def _pad_to_grid(levels, tiles_y, tiles_x):
     shape = tf.shape(levels)
     height, width = shape[1], shape[2]
     divided = tf.logical_and(height % tiles_y == 0, width % tiles_x == 0)
-    pad_y = tf.where(divided, 0, tiles_y - height % tiles_y)
-    pad_x = tf.where(divided, 0, tiles_x - width % tiles_x)
-    paddings = tf.stack([[0, 0], [0, pad_y], [0, pad_x], [0, 0]])
-    return tf.pad(levels, paddings, mode="REFLECT")
+    rows = _mirrored(height, tf.where(divided, 0, tiles_y - height % tiles_y))
+    columns = _mirrored(width, tf.where(divided, 0, tiles_x - width % tiles_x))
+    return tf.gather(tf.gather(levels, rows, axis=1), columns, axis=2)
+
+
+def _mirrored(size, pad):
+    """Indices of `size` extended by `pad` mirrored about the last one
+    (OpenCV's BORDER_REFLECT_101, `c b | a b c d | c b`), any `pad`."""
+    index = tf.range(size + pad)
+    period = tf.maximum(2 * (size - 1), 1)
+    folded = index % period
+    return tf.where(folded < size, folded, period - folded)
 
 
 def _tile_histograms(padded, tiles_y, tiles_x, tile_h, tile_w):

@@ -24,8 +24,7 @@ class CLAHE(BaseAugmentation):
             each sample draws its limit uniformly. OpenCV's `clipLimit`:
             a bin of a tile's histogram keeps at most `clip_limit` times the
             count of a flat histogram. Defaults to `(1.0, 4.0)`.
-        tile_grid_size: `(rows, columns)` of tiles; each must be less than
-            the image's height or width. Defaults to `(8, 8)`.
+        tile_grid_size: `(rows, columns)` of tiles. Defaults to `(8, 8)`.
         value_range: `(low, high)` of the input pixels. Defaults to `(0, 255)`.
         seed: integer seed of the layer's own random draws.
         data_format: `"channels_last"` or `"channels_first"`.
@@ -55,16 +54,5 @@ class CLAHE(BaseAugmentation):
         return {"clip_limit": sampler.uniform(images_shape[:1], *self.clip_limit)}
 
     def transform_images(self, images, transformation):
-        self._check_size(images.shape)
         output = clahe(images, transformation["clip_limit"], self.tile_grid_size, self.value_range)
         return tf.cast(output, images.dtype)
-
-    def _check_size(self, shape):
-        # The mirroring that extends an image to the grid reaches at most one
-        # tile count past its edge.
-        for size, tiles, name in zip(shape[1:3], self.tile_grid_size, ("height", "width")):
-            if size is not None and size <= tiles:
-                raise ValueError(
-                    f"{self._owner} expected images with {name} above its tile count "
-                    f"{tiles} (tile_grid_size={self.tile_grid_size}); received shape {shape}."
-                )

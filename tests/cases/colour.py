@@ -9,6 +9,10 @@ def _unit_images(shape, dtype, seed):
     return (random_images(shape, "float32", seed) / 255.0).astype(dtype)
 
 
+def _low_contrast(shape, dtype, seed):
+    return (random_images(shape, "float32", seed) * (24 / 255) + 100).round().astype(dtype)
+
+
 CASES = [
     LayerCase(layers.RandomBrightness, {"factor": 0.3, "seed": 0}),
     LayerCase(
@@ -55,11 +59,12 @@ CASES = [
     LayerCase(layers.RandomGaussianNoise, {"stddev": (0.05, 0.1), "per_channel": False},
               id="RandomGaussianNoise-luminance"),
     LayerCase(layers.RandomChannelShuffle, {"seed": 14}),
-    LayerCase(layers.CLAHE, {"clip_limit": (1.0, 4.0), "tile_grid_size": (3, 4), "seed": 3}),
+    # Low contrast, so that the clip limit drawn per sample decides the output.
+    LayerCase(layers.CLAHE, {"clip_limit": (0.5, 8.0), "tile_grid_size": (1, 2), "seed": 3}, make_input=_low_contrast),
     LayerCase(
         layers.CLAHE,
-        {"clip_limit": 2.0, "tile_grid_size": (2, 2), "value_range": (0, 1)},
-        make_input=_unit_images,
+        {"clip_limit": (0.5, 8.0), "tile_grid_size": (1, 2), "value_range": (0, 1)},
+        make_input=lambda shape, dtype, seed: (_low_contrast(shape, "float32", seed) / 255.0).astype(dtype),
         dtypes=("float32",),
         id="CLAHE-unit-range",
     ),

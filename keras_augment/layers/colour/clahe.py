@@ -48,6 +48,7 @@ class CLAHE(BaseAugmentation):
     ):
         super().__init__(value_range=value_range, seed=seed, data_format=data_format, **kwargs)
         self.clip_limit = check_positive_range(clip_limit, "clip_limit", self._owner)
+        self.random = self.clip_limit[0] != self.clip_limit[1]
         self.tile_grid_size = check_integer_pair(tile_grid_size, "tile_grid_size", self._owner)
 
     def sample_parameters(self, sampler, images_shape):

@@ -1,9 +1,5 @@
-"""Dropout-style layers: RandomErasing and RandomCutout (GridMask is in grid_mask.py).
-
-They blank regions of each image. Boxes and keypoints are left as they are;
-segmentation masks are left alone too, unless `mask_fill_value` is given, in
-which case dropped pixels of the masks get that value (e.g. an `ignore` class).
-"""
+"""RandomErasing and RandomCutout: rectangles blanked per sample (see
+`dropout/base.py` for what happens to masks, boxes and keypoints)."""
 
 import keras
 import tensorflow as tf

@@ -192,9 +192,9 @@ def _check_tensorflow_only_parts_say_so():
 
 def _harness_cases():
     # Not cases.all_cases(): the generative cases need the TensorFlow backend.
-    from cases import audio, geometric, mixing, text
+    from cases import audio, colour, geometric, mixing, text
 
-    return geometric.CASES + mixing.CASES + text.CASES + audio.CASES
+    return geometric.CASES + colour.CASES + mixing.CASES + text.CASES + audio.CASES
 
 
 if __name__ == "__main__":

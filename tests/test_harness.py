@@ -7,7 +7,7 @@ import tensorflow as tf
 from harness import CHECKS, LayerCase, run_check
 
 from keras_augment.layers import RandomBrightness
-from keras_augment.layers.sampling import standardize_seed
+from keras_augment.layers.core.sampling import standardize_seed
 
 
 @keras.saving.register_keras_serializable(package="keras_augment_tests")

@@ -7,7 +7,7 @@ from cases import all_cases
 from harness import CHECKS, run_check
 
 import keras_augment.layers
-from keras_augment.layers.base import BaseAugmentation
+from keras_augment.layers.core.base import BaseAugmentation
 
 CASES = all_cases()
 

@@ -5,7 +5,7 @@ import numpy as np
 import tensorflow as tf
 
 from keras_augment import layers
-from keras_augment.layers.pipeline import fusion_groups
+from keras_augment.layers.compose.pipeline import fusion_groups
 from keras_augment.ops import geometry
 from keras_augment.ops.resample import resample
 
@@ -66,7 +66,7 @@ def test_fusion_groups_break_at_other_layers_and_other_fill_settings():
 
 def test_pipeline_resamples_once_for_a_geometric_run():
     calls = []
-    import keras_augment.layers.geometric_base as geometric_base
+    import keras_augment.layers.geometric.warp_batch as geometric_base
 
     original = geometric_base.resample
 

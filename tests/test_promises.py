@@ -8,7 +8,7 @@ import pytest
 import tensorflow as tf
 
 import keras_augment as ka
-from keras_augment.layers.sampling import RandomSampler
+from keras_augment.layers.core.sampling import RandomSampler
 
 
 def images(shape=(4, 15, 22, 3), seed=0):

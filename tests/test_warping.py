@@ -223,7 +223,7 @@ def _fused_and_manual(pipeline, data, seed):
     """The pipeline's output, and one resample through its composed matrix and field."""
     transformation = pipeline.get_random_transformation(data, seed=seed)
     fused = pipeline.apply_transformation(data, transformation)
-    from keras_augment.layers.geometric_base import compose_matrices
+    from keras_augment.layers.geometric.base import compose_matrices
 
     matrices = compose_matrices([t["matrix"] for t in transformation])
     warp = pipeline.layers[-1]

@@ -2,7 +2,7 @@
 
 The types turn a bad value into an argparse usage error (exit 2) naming the
 option. They parse the text themselves and leave the rule to the package's
-shared checks (`keras_augment.layers.arguments`), imported only when a value
+shared checks (`keras_augment.layers.core.arguments`), imported only when a value
 is checked: that import loads TensorFlow, which `--help` must not.
 """
 
@@ -56,7 +56,7 @@ def import_tensorflow_quietly():
 
 def _checks():
     import_tensorflow_quietly()
-    from keras_augment.layers import arguments
+    from keras_augment.layers.core import arguments
 
     return arguments
 

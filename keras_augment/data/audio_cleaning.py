@@ -9,7 +9,7 @@ import collections
 
 import numpy as np
 
-from keras_augment.layers.arguments import check_integer, is_number
+from keras_augment.layers.core.arguments import check_integer, is_number
 
 # A clip holding a run of this many samples at full scale is called clipped.
 CLIPPING_LEVEL = 0.999

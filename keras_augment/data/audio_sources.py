@@ -13,7 +13,7 @@ import tensorflow as tf
 
 from keras_augment.data import audio_files, class_files, folders
 from keras_augment.data.cleaning import check_report
-from keras_augment.layers.arguments import check_integer, is_number
+from keras_augment.layers.core.arguments import check_integer, is_number
 
 DEFAULT_SAMPLING_RATE = 16000
 # A file whose loudest sample is below this (about 33 steps of 16-bit PCM)

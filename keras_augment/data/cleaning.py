@@ -17,7 +17,7 @@ from keras_augment.data.image_files import (  # noqa: F401  (kept importable fro
     IMAGE_FORMATS,
     check_image_file,
 )
-from keras_augment.layers.arguments import check_integer
+from keras_augment.layers.core.arguments import check_integer
 
 
 @dataclasses.dataclass

@@ -40,7 +40,7 @@ from keras_augment.data.records import (  # noqa: F401  (also importable from he
     read_records,
     unfinished_expansion,
 )
-from keras_augment.layers.arguments import check_choice, check_integer, check_seed, check_unit_interval
+from keras_augment.layers.core.arguments import check_choice, check_integer, check_seed, check_unit_interval
 
 RUNNERS = ("local", "beam")
 

@@ -13,7 +13,7 @@ import re
 import threading
 import warnings
 
-from keras_augment.layers.arguments import check_integer, is_integer
+from keras_augment.layers.core.arguments import check_integer, is_integer
 
 IMAGE_FORMATS = ("JPEG", "PNG", "BMP", "GIF")
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".gif")

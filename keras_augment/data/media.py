@@ -24,7 +24,7 @@ def check_channels(source, channels):
     if channels is None:
         return
     from keras_augment.data import image_files
-    from keras_augment.layers.arguments import check_integer
+    from keras_augment.layers.core.arguments import check_integer
 
     may_be_audio = isinstance(source, (str, os.PathLike)) and not (
         str(source) == "digits" or str(source).endswith(".npz") or text_tables.is_table(source)

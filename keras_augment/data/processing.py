@@ -11,7 +11,7 @@ import tensorflow as tf
 
 from keras_augment.data import groups
 from keras_augment.data.sources import resizer
-from keras_augment.layers.arguments import check_integer, check_seed, check_unit_interval, is_integer
+from keras_augment.layers.core.arguments import check_integer, check_seed, check_unit_interval, is_integer
 
 
 def wrap_int64(value):

@@ -11,7 +11,7 @@ from keras_augment.data import (
 )
 from keras_augment.data.bundled import load_digits_arrays
 from keras_augment.data.class_files import check_single_split
-from keras_augment.layers.arguments import is_integer
+from keras_augment.layers.core.arguments import is_integer
 
 DIGITS = "digits"
 

@@ -16,7 +16,7 @@ import unicodedata
 import numpy as np
 
 from keras_augment.data.cleaning import check_report, joined_groups
-from keras_augment.layers.arguments import check_integer, check_unit_interval
+from keras_augment.layers.core.arguments import check_integer, check_unit_interval
 
 FORMS = ("NFC", "NFKC", "NFD", "NFKD")
 _PERMUTATIONS = 128

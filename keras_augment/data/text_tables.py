@@ -16,7 +16,7 @@ import re
 import tensorflow as tf
 
 from keras_augment.data.cleaning import check_report
-from keras_augment.layers.arguments import check_integer, is_integer
+from keras_augment.layers.core.arguments import check_integer, is_integer
 
 TABLE_EXTENSIONS = (".csv", ".tsv", ".jsonl")
 _INTEGER = re.compile(r"^-?[0-9]+$")

@@ -4,7 +4,7 @@ from keras_augment._backend import check_keras_backend
 
 check_keras_backend()
 
-from keras_augment.layers.affine import RandomRotation, RandomTranslation, RandomZoom
+from keras_augment.layers.geometric.rotation_translation_zoom import RandomRotation, RandomTranslation, RandomZoom
 from keras_augment.layers.audio import (
     AddBackgroundNoise,
     ApplyImpulseResponse,
@@ -18,23 +18,24 @@ from keras_augment.layers.audio import (
     TimeMasking,
     TimeWarp,
 )
-from keras_augment.layers.base import BaseAugmentation
-from keras_augment.layers.brightness import RandomBrightness
-from keras_augment.layers.contrast import RandomContrast
-from keras_augment.layers.crop import CenterCrop, RandomCrop, RandomResizedCrop
-from keras_augment.layers.colour import (
+from keras_augment.layers.core.base import BaseAugmentation
+from keras_augment.layers.colour.brightness import RandomBrightness
+from keras_augment.layers.colour.contrast import RandomContrast
+from keras_augment.layers.geometric.crop import CenterCrop, RandomCrop, RandomResizedCrop
+from keras_augment.layers.colour.hue_saturation import (
     RandomColorDegeneration,
     RandomColorJitter,
     RandomHue,
     RandomSaturation,
 )
-from keras_augment.layers.colour_filters import (
+from keras_augment.layers.colour.clahe import CLAHE
+from keras_augment.layers.colour.filters import (
     RandomGaussianBlur,
     RandomJpegQuality,
     RandomSharpness,
 )
-from keras_augment.layers.colour_noise import RandomChannelShuffle, RandomGamma, RandomGaussianNoise
-from keras_augment.layers.colour_pixel import (
+from keras_augment.layers.colour.noise import RandomChannelShuffle, RandomGamma, RandomGaussianNoise
+from keras_augment.layers.colour.pixel_maps import (
     AutoContrast,
     Equalization,
     RandomGrayscale,
@@ -42,25 +43,26 @@ from keras_augment.layers.colour_pixel import (
     RandomPosterization,
     Solarization,
 )
-from keras_augment.layers.dropout import RandomCutout, RandomErasing
-from keras_augment.layers.dropout_grid import GridMask
-from keras_augment.layers.flip import RandomFlip
+from keras_augment.layers.dropout.erasing import RandomCutout, RandomErasing
+from keras_augment.layers.dropout.grid_mask import GridMask
+from keras_augment.layers.geometric.flip import RandomFlip
 from keras_augment.layers.generative import GenerativeAugment
-from keras_augment.layers.cut_mix import CutMix
-from keras_augment.layers.distortions import (
+from keras_augment.layers.mixing.cut_mix import CutMix
+from keras_augment.layers.warp.distortions import (
     RandomGridDistortion,
     RandomOpticalDistortion,
     RandomThinPlateSpline,
 )
-from keras_augment.layers.elastic_transform import RandomElasticTransform
-from keras_augment.layers.mix_up import MixUp
-from keras_augment.layers.mosaic import Mosaic
-from keras_augment.layers.perspective import RandomPerspective
-from keras_augment.layers.pipeline import Pipeline
+from keras_augment.layers.warp.elastic import RandomElasticTransform
+from keras_augment.layers.mixing.mix_up import MixUp
+from keras_augment.layers.mixing.mosaic import Mosaic
+from keras_augment.layers.geometric.perspective import RandomPerspective
+from keras_augment.layers.compose.pipeline import Pipeline
 from keras_augment.layers.policies import AugMix, AutoAugment, RandAugment, TrivialAugmentWide
-from keras_augment.layers.probability import RandomApply, RandomChoice
-from keras_augment.layers.resizing import Resizing
-from keras_augment.layers.shear_affine import RandomAffine, RandomShear
+from keras_augment.layers.compose.probability import RandomApply, RandomChoice
+from keras_augment.layers.geometric.resizing import Resizing
+from keras_augment.layers.geometric.rotate90 import RandomRotate90
+from keras_augment.layers.geometric.shear_affine import RandomAffine, RandomShear
 from keras_augment.layers.text import (
     EDA,
     RandomCharacterNoise,
@@ -77,6 +79,7 @@ __all__ = [
     "AutoAugment",
     "AutoContrast",
     "BaseAugmentation",
+    "CLAHE",
     "CenterCrop",
     "CutMix",
     "EDA",
@@ -117,6 +120,7 @@ __all__ = [
     "RandomPitchShift",
     "RandomPosterization",
     "RandomResizedCrop",
+    "RandomRotate90",
     "RandomRotation",
     "RandomSaturation",
     "RandomSharpness",

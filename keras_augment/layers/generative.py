@@ -6,7 +6,7 @@ import keras
 import tensorflow as tf
 
 from keras_augment import _backend
-from keras_augment.layers.base import (
+from keras_augment.layers.core.base import (
     BOUNDING_BOXES,
     IMAGES,
     KEYPOINTS,
@@ -144,7 +144,7 @@ class GenerativeAugment(BaseAugmentation):
 
     # BaseAugmentation transforms images and labels separately; a conditional
     # generator needs the labels while making images, so route them here.
-    def _transform_batch(self, batch, transformation):
+    def transform_batch(self, batch, transformation):
         for key in (SEGMENTATION_MASKS, BOUNDING_BOXES, KEYPOINTS):
             if key in batch:
                 self._unsupported(key)

@@ -6,7 +6,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_augment.layers.arguments import check_integer, check_unit_interval
+from keras_augment.layers.core.arguments import check_integer, check_unit_interval
 from keras_augment.models import losses
 from keras_augment.models.base import GenerativeModel
 from keras_augment.models.networks import check_image_shape

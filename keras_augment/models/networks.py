@@ -17,7 +17,7 @@ weights (useful for tests and for reproducible runs).
 import keras
 from keras import layers
 
-from keras_augment.layers.arguments import check_integer
+from keras_augment.layers.core.arguments import check_integer
 
 CONDITIONINGS = ("projection", "concatenation")
 

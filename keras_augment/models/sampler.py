@@ -3,10 +3,9 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.ops.compiled import xla_available
-
-from keras_augment.layers.arguments import check_integer, check_seed, check_unit_interval
+from keras_augment.layers.core.arguments import check_integer, check_seed, check_unit_interval
 from keras_augment.models.schedule import NoiseSchedule, check_schedule, ddim_update
+from keras_augment.ops.compiled import xla_available
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import tensorflow as tf
 
-from keras_augment.layers.arguments import check_integer
+from keras_augment.layers.core.arguments import check_integer
 
 SCHEDULES = ("cosine", "linear")
 

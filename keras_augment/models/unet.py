@@ -12,7 +12,7 @@ import math
 import keras
 from keras import layers
 
-from keras_augment.layers.arguments import check_integer
+from keras_augment.layers.core.arguments import check_integer
 from keras_augment.models.networks import _Initializers, _labels_input, check_image_shape
 
 

@@ -35,13 +35,28 @@ def xla_available():
     return _XLA_AVAILABLE
 
 
-def _function_for(kernel):
-    function = _FUNCTIONS.get(kernel)
+def cached_function(key, python_function, jit_compile=None, **options):
+    """The one compile cache: the `tf.function` of `python_function` stored
+    under `key`, made at the first call for that key.
+
+    Args:
+        key: hashable identity of the function (a kernel, or a kernel and
+            its static settings).
+        python_function: what to compile when `key` is new.
+        jit_compile: whether to compile with XLA; None: where XLA is available.
+        **options: further `tf.function` options (e.g. `autograph`).
+    """
+    function = _FUNCTIONS.get(key)
     if function is None:
-        # The kernels have no tensor-dependent Python control flow: no autograph.
-        function = tf.function(kernel, jit_compile=xla_available(), autograph=False)
-        _FUNCTIONS[kernel] = function
+        jit = xla_available() if jit_compile is None else jit_compile
+        function = tf.function(python_function, jit_compile=jit, **options)
+        _FUNCTIONS[key] = function
     return function
+
+
+def _function_for(kernel):
+    # The kernels have no tensor-dependent Python control flow: no autograph.
+    return cached_function(kernel, kernel, autograph=False)
 
 
 def compiled(kernel):
@@ -78,5 +93,16 @@ def compiled_with_size(kernel):
         columns = tf.zeros(tf.reshape(width, [1]))
         tensors = tuple(tf.convert_to_tensor(t) for t in tensors)
         return _function_for(body)(tensors, rows, columns)
+
+    return call
+
+
+def compiled_on_tensors(kernel):
+    """`kernel` compiled (see `compiled`), every argument converted to a tensor."""
+    run = compiled(kernel)
+
+    @functools.wraps(kernel)
+    def call(*args):
+        return run(*(tf.convert_to_tensor(a) for a in args))
 
     return call

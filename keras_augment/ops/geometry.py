@@ -105,6 +105,25 @@ def flip(horizontal, vertical, height, width):
     )
 
 
+def quarter_turns(turns, height, width):
+    """Rotation by `turns` `[B]` quarter turns about the image centre,
+    counter-clockwise on screen as `np.rot90`. The entries are exact, so
+    pixel centres land on pixel centres; odd turns keep the image inside
+    its frame only when it is square."""
+    turns = tf.math.floormod(tf.cast(turns, tf.int32), 4)
+    cos = tf.gather(tf.constant([1.0, 0.0, -1.0, 0.0]), turns)
+    sin = tf.gather(tf.constant([0.0, 1.0, 0.0, -1.0]), turns)
+    center_x, center_y = _float(width) / 2, _float(height) / 2
+    zero, one = tf.zeros_like(cos), tf.ones_like(cos)
+    return _stack(
+        [
+            cos, -sin, center_x - center_x * cos + center_y * sin,
+            sin, cos, center_y - center_x * sin - center_y * cos,
+            zero, zero, one,
+        ]
+    )
+
+
 def crop_and_resize(top, left, crop_height, crop_width, output_height, output_width):
     """Samples the window `[left, left + crop_width) x [top, top + crop_height)`
     of the input into an `output_height x output_width` image."""

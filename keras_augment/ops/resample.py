@@ -20,7 +20,7 @@ import functools
 
 import tensorflow as tf
 
-from keras_augment.ops.compiled import xla_available
+from keras_augment.ops.compiled import cached_function, xla_available
 
 INTERPOLATIONS = ("bilinear", "nearest")
 FILL_MODES = ("reflect", "wrap", "constant", "nearest")
@@ -166,11 +166,11 @@ def _resample(
     return tf.cast(output, output_dtype)
 
 
-@functools.lru_cache(maxsize=None)
 def _compiled(interpolation, fill_mode, jit_compile):
     # output_size is a Python value: XLA needs static output shapes.
     kernel = functools.partial(_resample, interpolation=interpolation, fill_mode=fill_mode)
-    return tf.function(kernel, jit_compile=jit_compile, reduce_retracing=False)
+    key = ("resample", interpolation, fill_mode, jit_compile)
+    return cached_function(key, kernel, jit_compile=jit_compile, reduce_retracing=False)
 
 
 def resample(

@@ -1,4 +1,5 @@
-"""Displacement fields for non-rigid warps, and their numerical inverse.
+"""Displacement fields for non-rigid warps (how points move through them:
+`ops.warp_points`, re-exported here).
 
 A warp maps each output pixel centre `p` to the input point `p + d(p)`,
 with `d` a float `[B, H, W, 2]` field of `(dx, dy)` in pixels (the plane of
@@ -7,27 +8,39 @@ the input once through a field and, optionally, a matrix applied after it.
 Fields here are built from given noise or parameters: nothing is random.
 """
 
-import functools
-
 import tensorflow as tf
 
-from keras_augment.ops import geometry
-from keras_augment.ops.compiled import compiled, compiled_with_size
-from keras_augment.ops.resample import resample
+from keras_augment.ops.compiled import compiled_on_tensors, compiled_with_size
+from keras_augment.ops.warp_points import (
+    FIXED_POINT_ITERATIONS,
+    dense_field,
+    forward_map,
+    forward_points,
+    invert_field,
+    sample_field_at_points,
+    warp_fields,
+)
 
-# Fixed-point steps when inverting a warp; each gains about a digit on smooth fields.
-FIXED_POINT_ITERATIONS = 10
-
-
-def _compiled_on_tensors(kernel):
-    """`kernel` compiled (see `ops.compiled`), every argument a tensor."""
-    run = compiled(kernel)
-
-    @functools.wraps(kernel)
-    def call(*args):
-        return run(*(tf.convert_to_tensor(arg) for arg in args))
-
-    return call
+__all__ = [
+    "FIXED_POINT_ITERATIONS",
+    "dense_field",
+    "elastic_field",
+    "field_stride",
+    "forward_map",
+    "forward_points",
+    "gaussian_matrices",
+    "gaussian_smooth",
+    "grid_field",
+    "in_range",
+    "invert_field",
+    "jitter_points",
+    "optical_field",
+    "piecewise_linear_axis",
+    "sample_field_at_points",
+    "thin_plate_field",
+    "upsample_linear",
+    "warp_fields",
+]
 
 
 def _pixel_centres(size):
@@ -210,7 +223,7 @@ def _thin_plate_kernel(squared_distance):
     return tf.where(squared_distance > 0, squared_distance * tf.math.log(safe), 0.0)
 
 
-@_compiled_on_tensors
+@compiled_on_tensors
 def jitter_points(points, normals, strength_units, scale_range):
     """`points + normals * s / 10` with `s` per sample in `scale_range`.
 
@@ -263,74 +276,3 @@ def thin_plate_field(source_points, target_points, height, width):
     field = tf.reshape(field, tf.stack([height, width, -1, 2]))
     size = tf.cast(tf.stack([width, height]), tf.float32)
     return tf.transpose(field, [2, 0, 1, 3]) * size
-
-
-def dense_field(displacements):
-    """A field given as a tensor or as broadcasting parts, as one `[B, H, W, 2]` tensor."""
-    if not isinstance(displacements, (tuple, list)):
-        return displacements
-    total = displacements[0]
-    for part in displacements[1:]:
-        total = total + part
-    return total
-
-
-def warp_fields(fields, displacements):
-    """Sample `[B, H, W, C]` fields at each pixel centre plus `displacements`."""
-    batch = tf.shape(fields)[0]
-    identity = tf.eye(3, batch_shape=[batch])
-    return resample(fields, identity, None, "bilinear", "nearest", 0.0, displacements=displacements)
-
-
-@_compiled_on_tensors
-def invert_field(displacements):
-    """The field `e` that undoes a warp by `d`: `e(p) = -d(p + e(p))`.
-
-    Solved by fixed-point iteration, which converges where the warp folds
-    nothing (`|grad d| < 1`), as the smooth fields of these layers do.
-    """
-    inverse = -displacements
-    for _ in range(FIXED_POINT_ITERATIONS):
-        inverse = -warp_fields(displacements, inverse)
-    return inverse
-
-
-def sample_field_at_points(displacements, points):
-    """Bilinear `[B, K, 2]` field values at `[B, K, 2]` points (edges repeated)."""
-    shape = tf.shape(displacements)
-    height, width = shape[1], shape[2]
-    position = tf.cast(points, tf.float32) - 0.5
-    low = tf.floor(position)
-    fraction = position - low
-    low = tf.cast(low, tf.int32)
-    result = 0.0
-    for dy in (0, 1):
-        for dx in (0, 1):
-            x = tf.clip_by_value(low[..., 0] + dx, 0, width - 1)
-            y = tf.clip_by_value(low[..., 1] + dy, 0, height - 1)
-            weight_x = fraction[..., 0] if dx else 1.0 - fraction[..., 0]
-            weight_y = fraction[..., 1] if dy else 1.0 - fraction[..., 1]
-            values = tf.gather_nd(displacements, tf.stack([y, x], -1), batch_dims=1)
-            result += values * (weight_x * weight_y)[..., None]
-    return result
-
-
-@_compiled_on_tensors
-def forward_points(points, displacements):
-    """Output positions `p` of input points `q`: solves `p + d(p) = q`.
-
-    Args:
-        points: float `[B, K, 2]` input x, y.
-        displacements: float `[B, H, W, 2]`.
-    """
-    points = tf.cast(points, tf.float32)
-    output = points - sample_field_at_points(displacements, points)
-    for _ in range(FIXED_POINT_ITERATIONS):
-        output = points - sample_field_at_points(displacements, output)
-    return output
-
-
-def forward_map(points, matrices, displacements):
-    """Output positions of input points `[B, K, 2]` under `matrix @ (p + d(p))`."""
-    on_warp_plane = geometry.transform_points(points, geometry.invert(matrices))
-    return forward_points(on_warp_plane, dense_field(displacements))

@@ -1,4 +1,4 @@
-"""Harness cases for the colour, pixel, filter and noise layers."""
+"""Harness cases for the colour family (layers/colour/): intensity, hue and saturation, pixel maps, filters, noise."""
 
 from harness import LayerCase, random_images
 
@@ -9,7 +9,20 @@ def _unit_images(shape, dtype, seed):
     return (random_images(shape, "float32", seed) / 255.0).astype(dtype)
 
 
+def _low_contrast(shape, dtype, seed):
+    return (random_images(shape, "float32", seed) * (24 / 255) + 100).round().astype(dtype)
+
+
 CASES = [
+    LayerCase(layers.RandomBrightness, {"factor": 0.3, "seed": 0}),
+    LayerCase(
+        layers.RandomBrightness,
+        {"factor": (-0.2, 0.4), "value_range": (0.0, 1.0)},
+        make_input=_unit_images,
+        dtypes=("float32",),
+        id="RandomBrightness-unit-range",
+    ),
+    LayerCase(layers.RandomContrast, {"factor": 0.4, "seed": 8}),
     LayerCase(layers.RandomSaturation, {"factor": (0.2, 0.8), "seed": 0}),
     LayerCase(layers.RandomHue, {"factor": 0.8, "seed": 1}),
     LayerCase(
@@ -46,4 +59,13 @@ CASES = [
     LayerCase(layers.RandomGaussianNoise, {"stddev": (0.05, 0.1), "per_channel": False},
               id="RandomGaussianNoise-luminance"),
     LayerCase(layers.RandomChannelShuffle, {"seed": 14}),
+    # Low contrast, so that the clip limit drawn per sample decides the output.
+    LayerCase(layers.CLAHE, {"clip_limit": (0.5, 8.0), "tile_grid_size": (1, 2), "seed": 3}, make_input=_low_contrast),
+    LayerCase(
+        layers.CLAHE,
+        {"clip_limit": (0.5, 8.0), "tile_grid_size": (1, 2), "value_range": (0, 1)},
+        make_input=lambda shape, dtype, seed: (_low_contrast(shape, "float32", seed) / 255.0).astype(dtype),
+        dtypes=("float32",),
+        id="CLAHE-unit-range",
+    ),
 ]

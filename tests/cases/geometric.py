@@ -1,4 +1,4 @@
-"""Harness cases for the geometric family, RandomContrast and the probability wrappers."""
+"""Harness cases for the geometric family (layers/geometric/)."""
 
 from harness import LayerCase
 
@@ -9,6 +9,12 @@ _ACTS_AT_INFERENCE = {
 }
 
 CASES = [
+    LayerCase(layers.RandomFlip, {"mode": "horizontal", "seed": 1}, id="RandomFlip-horizontal"),
+    LayerCase(layers.RandomFlip, {"seed": 0}, id="RandomFlip-both"),
+    # Half turns first: checks that take one case per layer (box rules) use
+    # non-square images, which odd turns refuse.
+    LayerCase(layers.RandomRotate90, {"turns": (0, 2), "seed": 2}, id="RandomRotate90-half-turns"),
+    LayerCase(layers.RandomRotate90, {"seed": 1}, shape=(5, 11, 11, 3)),
     LayerCase(layers.RandomRotation, {"factor": 0.2, "seed": 1}),
     LayerCase(
         layers.RandomRotation,
@@ -36,48 +42,5 @@ CASES = [
         {"height": 9, "width": 5, "interpolation": "bicubic", "crop_to_aspect_ratio": True},
         skip=_ACTS_AT_INFERENCE,
         id="Resizing-bicubic-crop",
-    ),
-    LayerCase(layers.RandomContrast, {"factor": 0.4, "seed": 8}),
-    LayerCase(layers.RandomApply, {"layer": layers.RandomRotation(0.2), "rate": 0.5, "seed": 9}),
-    LayerCase(
-        layers.RandomApply,
-        {"layer": layers.RandomContrast(0.5), "rate": 0.6, "seed": 9},
-        id="RandomApply-contrast",
-    ),
-    LayerCase(
-        layers.RandomChoice,
-        {"layers": [layers.RandomRotation(0.2), layers.RandomFlip(), layers.RandomZoom(0.3)], "seed": 10},
-    ),
-    LayerCase(
-        layers.RandomChoice,
-        {"layers": [layers.RandomContrast(0.5), layers.RandomBrightness(0.3), layers.RandomShear(0.2)]},
-        id="RandomChoice-mixed",
-    ),
-    LayerCase(
-        layers.Pipeline,
-        {
-            "layers": [
-                layers.RandomFlip("horizontal"),
-                layers.RandomRotation(0.1),
-                layers.RandomTranslation(0.1, 0.1),
-                layers.RandomZoom(0.1),
-                layers.RandomContrast(0.2),
-            ],
-            "seed": 11,
-        },
-        id="Pipeline-G",
-    ),
-    LayerCase(
-        layers.Pipeline,
-        {
-            "layers": [
-                layers.RandomRotation(0.1, fill_mode="constant"),
-                layers.RandomCrop(8, 8),
-                layers.Resizing(10, 6),
-                layers.RandomZoom(0.1),
-            ],
-        },
-        skip=_ACTS_AT_INFERENCE,
-        id="Pipeline-fused-resize",
     ),
 ]

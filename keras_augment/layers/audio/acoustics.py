@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-from keras_augment.layers.arguments import check_ordered_pair, check_unit_interval
+from keras_augment.layers.core.arguments import check_ordered_pair, check_unit_interval
 from keras_augment.layers.audio.clips import ClipAugmentation
 from keras_augment.ops import audio as audio_ops
 

@@ -1,6 +1,6 @@
 """Shared plumbing of the audio layers: input kinds and validation."""
 
-from keras_augment.layers.base import BaseAugmentation
+from keras_augment.layers.core.base import BaseAugmentation
 
 
 class _AudioAugmentation(BaseAugmentation):

@@ -17,7 +17,7 @@ import warnings
 import keras
 import numpy as np
 
-from keras_augment.layers.arguments import check_integer
+from keras_augment.layers.core.arguments import check_integer
 from keras_augment.layers.audio.base import WaveformAugmentation
 
 _ASSET = "clips.npz"

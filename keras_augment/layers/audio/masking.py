@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import (
+from keras_augment.layers.core.arguments import (
     check_choice,
     check_integer,
     check_unit_interval,

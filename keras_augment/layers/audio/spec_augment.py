@@ -9,7 +9,7 @@ from keras_augment.layers.audio.masking import (
     TimeWarp,
     check_mask_value,
 )
-from keras_augment.layers.sampling import RandomSampler
+from keras_augment.layers.core.sampling import RandomSampler
 from keras_augment.ops import audio as audio_ops
 
 # Park et al. 2019, Table 1: W, F, m_F, T, p, m_T. "relative" is ours: its

@@ -3,8 +3,8 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import check_unit_interval
-from keras_augment.layers.arguments import check_integer, check_ordered_pair
+from keras_augment.layers.core.arguments import check_unit_interval
+from keras_augment.layers.core.arguments import check_integer, check_ordered_pair
 from keras_augment.layers.audio.base import WaveformAugmentation
 from keras_augment.ops import audio as audio_ops
 

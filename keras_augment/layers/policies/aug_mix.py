@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import is_number, standardize_factor
+from keras_augment.layers.core.arguments import is_number, standardize_factor
 from keras_augment.layers.policies.policy_base import PolicyAugmentation, draw_levels
 from keras_augment.layers.policies.rand_augment import RAND_AUGMENT_TABLE
 from keras_augment.ops.compiled import compiled
@@ -101,15 +101,12 @@ class AugMix(PolicyAugmentation):
         table = tuple((name, _MAXIMA.get(name, 0.0)) for name in names)
         self._init_policy(table, interpolation, "reflect", 0.0)
 
-    def draw_slots(self, sampler, batch_size):
+    def sample_parameters(self, sampler, images_shape):
+        batch_size = images_shape[0]
         slots = self.num_chains * self.chain_depth
         op_ids = sampler.integers([batch_size, slots], 0, len(self.table))
         levels = draw_levels(sampler, [batch_size, slots, 2], *self.factor)
-        return op_ids, levels
-
-    def sample_parameters(self, sampler, images_shape):
-        parameters = super().sample_parameters(sampler, images_shape)
-        batch_size = images_shape[0]
+        parameters = self.complete_parameters(op_ids, levels, images_shape)
         chains = tf.random.stateless_gamma(
             [batch_size, self.num_chains], sampler.next_seed(), alpha=self.alpha
         )

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import check_choice
+from keras_augment.layers.core.arguments import check_choice
 from keras_augment.layers.policies.auto_augment_policies import MAXIMA, POLICIES
 from keras_augment.layers.policies.policy_base import PolicyAugmentation
 
@@ -76,11 +76,13 @@ class AutoAugment(PolicyAugmentation):
         self._policy_probabilities = tf.constant(probabilities, tf.float32)
         self._policy_levels = tf.constant(levels, tf.float32)
 
-    def draw_slots(self, sampler, batch_size):
+    def sample_parameters(self, sampler, images_shape):
+        batch_size = images_shape[0]
         choice = sampler.integers([batch_size], 0, self._policy_op_ids.shape[0])
         applied = sampler.uniform([batch_size, 2]) < tf.gather(self._policy_probabilities, choice)
         op_ids = tf.where(applied, tf.gather(self._policy_op_ids, choice), 0)
         signs = tf.where(sampler.bernoulli([batch_size, 2], 0.5), -1.0, 1.0)
         levels = signs * tf.gather(self._policy_levels, choice)
         # Both magnitude columns carry the level; single-axis ops read the first.
-        return op_ids, tf.stack([levels, levels], axis=-1)
+        levels = tf.stack([levels, levels], axis=-1)
+        return self.complete_parameters(op_ids, levels, images_shape)

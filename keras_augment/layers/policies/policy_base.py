@@ -25,8 +25,8 @@ import functools
 
 import tensorflow as tf
 
-from keras_augment.layers.base import BaseAugmentation
-from keras_augment.layers.arguments import check_choice
+from keras_augment.layers.core.base import BaseAugmentation
+from keras_augment.layers.core.arguments import check_choice
 from keras_augment.layers.policies import op_table
 from keras_augment.layers.policies.partitions import run_partitions
 from keras_augment.ops import bounding_boxes as box_ops
@@ -59,9 +59,9 @@ _compiled_slot_matrices = compiled(_slot_matrices)
 class PolicyAugmentation(BaseAugmentation):
     """Base of RandAugment, TrivialAugmentWide and AutoAugment.
 
-    A subclass sets `self.table` (tuple of `(op name, maximum)`) and
-    implements `draw_slots(sampler, batch_size)` returning `op_ids [B, S]`
-    and signed `levels [B, S, 2]`.
+    A subclass sets `self.table` (tuple of `(op name, maximum)`) and, in
+    `sample_parameters`, draws `op_ids [B, S]` and signed `levels [B, S, 2]`
+    and returns `complete_parameters(op_ids, levels, images_shape)`.
     """
 
     geometric = True
@@ -81,13 +81,6 @@ class PolicyAugmentation(BaseAugmentation):
             ],
             tf.int32,
         )
-
-    def draw_slots(self, sampler, batch_size):
-        raise NotImplementedError(f"{type(self).__name__} must define draw_slots.")
-
-    def sample_parameters(self, sampler, images_shape):
-        op_ids, levels = self.draw_slots(sampler, images_shape[0])
-        return self.complete_parameters(op_ids, levels, images_shape)
 
     def complete_parameters(self, op_ids, levels, images_shape):
         """Add each slot's matrices to drawn (or hand-made) op ids and levels."""

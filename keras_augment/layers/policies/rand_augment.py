@@ -2,7 +2,7 @@
 
 import keras
 
-from keras_augment.layers.arguments import standardize_factor
+from keras_augment.layers.core.arguments import standardize_factor
 from keras_augment.layers.policies.policy_base import PolicyAugmentation, draw_levels
 
 # Keras's op set; level 1 maps to the RandAugment paper's strongest setting.
@@ -88,7 +88,8 @@ class RandAugment(PolicyAugmentation):
         self.factor = standardize_factor(factor, self._owner, bounds=(0.0, 1.0))
         self._init_policy(RAND_AUGMENT_TABLE, interpolation, fill_mode, fill_value)
 
-    def draw_slots(self, sampler, batch_size):
+    def sample_parameters(self, sampler, images_shape):
+        batch_size = images_shape[0]
         op_ids = sampler.integers([batch_size, self.num_ops], 0, len(self.table))
         levels = draw_levels(sampler, [batch_size, self.num_ops, 2], *self.factor)
-        return op_ids, levels
+        return self.complete_parameters(op_ids, levels, images_shape)

@@ -88,8 +88,10 @@ class TrivialAugmentWide(PolicyAugmentation):
         self.num_magnitude_bins = num_magnitude_bins
         self._init_policy(TRIVIAL_AUGMENT_WIDE_TABLE, interpolation, fill_mode, fill_value)
 
-    def draw_slots(self, sampler, batch_size):
+    def sample_parameters(self, sampler, images_shape):
+        batch_size = images_shape[0]
         op_ids = sampler.integers([batch_size, 1], 0, len(self.table))
         bins = sampler.integers([batch_size, 1, 2], 0, self.num_magnitude_bins)
         signs = tf.where(sampler.bernoulli([batch_size, 1, 2], 0.5), -1.0, 1.0)
-        return op_ids, _compiled_bin_levels(bins, signs, float(self.num_magnitude_bins - 1))
+        levels = _compiled_bin_levels(bins, signs, float(self.num_magnitude_bins - 1))
+        return self.complete_parameters(op_ids, levels, images_shape)

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.base import BaseAugmentation
+from keras_augment.layers.core.base import BaseAugmentation
 from keras_augment.layers.text.stop_words import ENGLISH_STOP_WORDS
 
 _KEY_LIMIT = 2**31 - 1

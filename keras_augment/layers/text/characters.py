@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.arguments import check_unit_interval
+from keras_augment.layers.core.arguments import check_unit_interval
 from keras_augment.layers.text.base import (
     TextAugmentation,
     keyed_integers,

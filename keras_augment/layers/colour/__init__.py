@@ -1,0 +1,1 @@
+"""Layers that change pixel values in place: intensity, hue and saturation, pixel maps, histograms, filters, noise."""

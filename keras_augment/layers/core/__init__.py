@@ -1,0 +1,1 @@
+"""The contract every layer follows: base class, input adaptation, seeds and draws, the box rule, argument rules."""

@@ -1,0 +1,1 @@
+"""Layers that blank regions of each image: RandomErasing, RandomCutout, GridMask."""

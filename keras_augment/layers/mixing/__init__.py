@@ -1,0 +1,1 @@
+"""Layers whose outputs are made of several input samples: MixUp, CutMix, Mosaic."""

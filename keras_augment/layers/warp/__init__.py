@@ -1,0 +1,1 @@
+"""Non-rigid warps: one displacement field per sample, on the geometric path."""

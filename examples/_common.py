@@ -6,10 +6,13 @@ import json
 import os
 
 
-def parse_args(description, argv=None):
+def parse_args(description, argv=None, extra=None):
+    """The common flags, plus those `extra(parser)` adds."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("--fast", action="store_true", help="tiny run, for the tests")
     parser.add_argument("--output-dir", default="outputs/examples", help="where files go")
+    if extra is not None:
+        extra(parser)
     args = parser.parse_args(argv)
     os.makedirs(args.output_dir, exist_ok=True)
     say_if_smoke_run(args.fast)
@@ -29,3 +32,29 @@ def print_results(results):
     """Prints `results` as one JSON line, the script's last, for tools and tests."""
     print(json.dumps(results, sort_keys=True))
     return results
+
+
+def skip(reason):
+    """Says why the example cannot run here and prints `{"skipped": reason}`.
+
+    Data that is missing is not a failure: the caller returns after this
+    (exit status 0), and tools reading the last line see why.
+    """
+    print(f"skipped: {reason}", flush=True)
+    return print_results({"skipped": reason})
+
+
+def summarise(per_seed):
+    """`{"per_seed", "mean", "std"}` of accuracies, one per seed (population std)."""
+    values = [float(v) for v in per_seed]
+    mean = sum(values) / len(values)
+    spread = (sum((v - mean) ** 2 for v in values) / len(values)) ** 0.5
+    return {"per_seed": values, "mean": mean, "std": spread}
+
+
+def print_table(rows, title):
+    """Prints `{condition: summarise(...)}` as percentages, one line per condition."""
+    print(title)
+    for name, row in rows.items():
+        seeds = "  ".join(f"{100 * v:5.1f}" for v in row["per_seed"])
+        print(f"  {name:34s} {100 * row['mean']:5.1f} +- {100 * row['std']:4.1f}   (seeds: {seeds})")

@@ -257,7 +257,7 @@ def main(argv=None):
     if args.fast:
         variants, accents, seeds, epochs, strengths = VARIANTS[:8], 1, (0,), 1, ("mild",)
     else:
-        variants, accents, seeds, epochs, strengths = VARIANTS, 3, SEEDS, 30, ("mild", "strong")
+        variants, accents, seeds, epochs, strengths = VARIANTS, 3, SEEDS, 20, ("mild", "strong")
     start = time.perf_counter()
     clips, noise = os.path.join(args.output_dir, "spoken_digits"), os.path.join(args.output_dir, "noise")
     make_clips(clips, variants, accents, seed=0)
@@ -275,7 +275,7 @@ def main(argv=None):
         train, validation = (arrays(part) for part in data.split(rest, 0.25, seed=seed, group_by="voice"))
         noisy = add_noise(validation[0], validation_noise, SNR_DB, seed=seed)
         splits[seed] = (train, (noisy, validation[1]))
-    print(f"test: {len(test_labels)} clips, variants {sorted(set(test_voices.astype(str)))}; "
+    print(f"test: {len(test_labels)} clips, variants {sorted(set(test_voices.astype(str).tolist()))}; "
           f"seed {seeds[0]}: {len(splits[seeds[0]][0][1])} training, {len(splits[seeds[0]][1][1])} "
           f"validation clips; {epochs} epochs")
     settings = {"no augmentation": {}}

@@ -1,5 +1,6 @@
 """Acceptance tests of the audio layers: mask widths and counts, dB accuracy, shapes."""
 
+import keras
 import numpy as np
 import pytest
 import tensorflow as tf
@@ -38,7 +39,7 @@ def test_masks_have_configured_widths_and_counts(layer_class, axis):
 
 def test_fixed_seed_masks_are_exact():
     x = np.ones((2, 20, 10), np.float32)
-    out = layers.TimeMasking(max_width=4, count=2, seed=0)(x, seed=123).numpy()
+    out = layers.TimeMasking(max_width=4, count=2, mask_value=0.0, seed=0)(x, seed=123).numpy()
     transformation = layers.TimeMasking(max_width=4, count=2).get_random_transformation(x, seed=123)
     masked_steps = (out[:, :, 0] == 0).sum(axis=1)
     expected = _bands_reference(20, transformation["starts"].numpy(), transformation["widths"].numpy())
@@ -71,7 +72,7 @@ def test_spec_augment_policies_follow_the_paper():
 
 def test_spec_augment_equals_its_steps_in_order():
     x = random_spectrograms((2, 120, 40))
-    layer = layers.SpecAugment("LD", time_warp=10)
+    layer = layers.SpecAugment("LD", time_warp=10, mask_value=-3.0)
     transformation = layer.get_random_transformation(x, seed=4)
     expected = tf.constant(x)
     for step, parameters in zip(layer.steps, transformation):
@@ -177,29 +178,28 @@ def test_bad_inputs_name_the_layer():
         layers.RandomSpeed(0.0, 1.0)
 
 
-# Defaults as in torchaudio's TimeMasking / FrequencyMasking (mask_value=0.0).
+# Masked bins default to each sample's mean (the paper masks mean-normalised
+# input with zero); "min" is silence for dB input.
 DEFAULT_MASKERS = {
     "TimeMasking": lambda: layers.TimeMasking(max_width=8, count=2),
     "FrequencyMasking": lambda: layers.FrequencyMasking(max_width=5, count=2),
-    "SpecAugment": lambda: layers.SpecAugment("LD", time_warp=10, time_mask_width=8),
+    "SpecAugment": lambda: layers.SpecAugment("LD", time_warp=0, time_mask_width=8),
 }
 
 
-@pytest.mark.parametrize("name", sorted(DEFAULT_MASKERS))
-def test_masked_bins_are_zero_by_default(name):
-    x = np.full((8, 40, 20), 2.0, np.float32)  # constant: a time warp keeps it
-    out = DEFAULT_MASKERS[name]()(x, seed=3).numpy()
-    masked = out == 0.0
-    assert masked.any() and not masked.all()
-    np.testing.assert_allclose(out[~masked], 2.0, rtol=1e-6)
+def _fill(x, mask_value):
+    reduce = np.mean if mask_value == "mean" else np.min
+    return reduce(x, axis=(1, 2), keepdims=True)
 
 
+@pytest.mark.parametrize("mask_value", ["mean", "min"])
 @pytest.mark.parametrize("name", sorted(DEFAULT_MASKERS))
-def test_default_masks_match_the_loop_reference(name):
+def test_masks_match_the_loop_reference_with_per_sample_fill(name, mask_value):
     layer = DEFAULT_MASKERS[name]()
-    if name == "SpecAugment":
-        layer = layers.SpecAugment("LD", time_warp=0, time_mask_width=8)  # masks only
+    if mask_value != "mean":
+        layer = type(layer).from_config({**layer.get_config(), "mask_value": mask_value})
     x = random_spectrograms((6, 40, 20))
+    x[1] -= 100.0  # samples of other levels get other fills
     transformation = layer.get_random_transformation(x, seed=5)
     steps = transformation if name == "SpecAugment" else [transformation]
     step_axes = [2, 1] if name == "SpecAugment" else [1 if name == "TimeMasking" else 2]
@@ -207,6 +207,83 @@ def test_default_masks_match_the_loop_reference(name):
     for step, axis in zip(steps, step_axes):
         bands = _bands_reference(x.shape[axis], step["starts"].numpy(), step["widths"].numpy())
         mask |= bands[:, :, None] if axis == 1 else bands[:, None, :]
-    assert mask.any()
-    expected = np.where(mask, 0.0, x)
-    np.testing.assert_array_equal(layer.apply_transformation(x, transformation).numpy(), expected)
+    assert mask.any() and not mask.all()
+    expected = np.where(mask, _fill(x, mask_value), x)
+    np.testing.assert_allclose(layer.apply_transformation(x, transformation).numpy(), expected, rtol=1e-6)
+
+
+def _short_clips(batch=6):
+    """One second at 16 kHz of rising tones: `keras.layers.MelSpectrogram` gives 101 frames."""
+    times = np.arange(16000) / 16000
+    return np.stack([np.sin(2 * np.pi * (200 + 100 * b) * times * (1 + times)) for b in range(batch)]
+                    ).astype(np.float32) * 0.5
+
+
+def test_default_spec_augment_masks_at_most_its_fractions_of_a_short_clip():
+    mel = keras.layers.MelSpectrogram(fft_length=400, sequence_stride=160, num_mel_bins=40)
+    spectrograms = tf.transpose(mel(_short_clips()), [0, 2, 1]).numpy()  # [B, T, F]
+    frames, bins = spectrograms.shape[1:]
+    assert frames == 101 and bins == 40
+    layer = layers.SpecAugment()  # "relative": 2 x 10% of frames, 2 x 15% of bins, mean fill
+    warp_step = layer.steps[0]
+    largest = {"frames": 0, "bins": 0}
+    for seed in range(20):
+        warp, frequency, time = layer.get_random_transformation(spectrograms, seed=seed)
+        assert np.abs(warp["distances"].numpy()).max() <= 5  # 5% of 101 frames
+        assert time["widths"].numpy().max() <= 10 and frequency["widths"].numpy().max() <= 6
+        out = layer.apply_transformation(spectrograms, [warp, frequency, time]).numpy()
+        warped = warp_step.apply_transformation(spectrograms, warp).numpy()
+        time_mask = _bands_reference(frames, time["starts"].numpy(), time["widths"].numpy())
+        bin_mask = _bands_reference(bins, frequency["starts"].numpy(), frequency["widths"].numpy())
+        assert (time_mask.sum(1) <= 0.2 * frames).all() and (bin_mask.sum(1) <= 0.3 * bins).all()
+        largest["frames"] = max(largest["frames"], time_mask.sum(1).max())
+        largest["bins"] = max(largest["bins"], bin_mask.sum(1).max())
+        mask = time_mask[:, :, None] | bin_mask[:, None, :]
+        # Masked bins hold each sample's mean of the warped spectrogram; the rest is untouched.
+        np.testing.assert_allclose(out, np.where(mask, warped.mean(axis=(1, 2), keepdims=True), warped),
+                                   rtol=1e-5)
+    assert largest["frames"] >= 15 and largest["bins"] >= 9  # the caps are approached
+
+
+def test_min_fill_is_silence_for_decibel_spectrograms():
+    mel = keras.layers.MelSpectrogram(fft_length=400, sequence_stride=160, num_mel_bins=40, top_db=60.0)
+    spectrograms = tf.transpose(mel(_short_clips(2)), [0, 2, 1]).numpy()
+    layer = layers.SpecAugment(time_warp=0, time_mask_width=0.5, mask_value="min")
+    frequency, time = layer.get_random_transformation(spectrograms, seed=0)
+    out = layer.apply_transformation(spectrograms, [frequency, time]).numpy()
+    floor = spectrograms.max() - 60.0  # top_db clips every bin at the batch's max - 60 dB
+    np.testing.assert_allclose(spectrograms.min(axis=(1, 2)), floor, atol=1e-3)
+    widths = time["widths"].numpy()[:, 0]
+    assert widths.max() > 0
+    for b in range(2):
+        start = time["starts"].numpy()[b, 0]
+        np.testing.assert_allclose(out[b, start : start + widths[b]], floor, atol=1e-3)
+
+
+def test_fraction_widths_follow_the_input_and_integers_stay_frames():
+    for frames in (40, 400):
+        x = random_spectrograms((256, frames, 8))
+        widths = layers.TimeMasking(max_width=0.1).get_random_transformation(x, seed=0)["widths"]
+        assert widths.numpy().max() == frames // 10
+        widths = layers.TimeMasking(max_width=7).get_random_transformation(x, seed=0)["widths"]
+        assert widths.numpy().max() == 7
+        warp = layers.TimeWarp(max_warp=0.05).get_random_transformation(x, seed=0)["distances"]
+        assert np.abs(warp.numpy()).max() == frames // 20
+    bins = layers.FrequencyMasking(max_width=0.25).get_random_transformation(
+        random_spectrograms((256, 10, 40)), seed=0)["widths"]
+    assert bins.numpy().max() == 10
+    config = layers.SpecAugment("SS", time_mask_width=0.2).get_config()
+    assert layers.SpecAugment.from_config(config).steps[-1].max_width == 0.2
+
+
+def test_bad_widths_and_mask_values_name_the_layer():
+    with pytest.raises(ValueError, match="TimeMasking.*max_width.*fraction.*1.5"):
+        layers.TimeMasking(max_width=1.5)
+    with pytest.raises(ValueError, match="FrequencyMasking.*max_width"):
+        layers.FrequencyMasking(max_width=-2)
+    with pytest.raises(ValueError, match="TimeWarp.*max_warp"):
+        layers.TimeWarp(max_warp="5")
+    with pytest.raises(ValueError, match="SpecAugment.*mask_value.*median"):
+        layers.SpecAugment(mask_value="median")
+    with pytest.raises(ValueError, match="TimeMasking.*mask_value"):
+        layers.TimeMasking(mask_value=None)

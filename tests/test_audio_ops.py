@@ -95,3 +95,57 @@ def test_gain_and_snr_are_exact_in_decibels():
     np.testing.assert_allclose(measured, snr, atol=0.01)
     silent = audio_ops.add_noise_at_snr(tf.zeros([1, 10]), noise[:1, :10], snr[:1]).numpy()
     np.testing.assert_array_equal(silent, 0)
+
+
+def test_noise_power_floor_bounds_the_gain():
+    noise = np.full((3, 200), 1e-4, np.float32)  # power 1e-8: nearly silent
+    floor = np.array([0.0, 1e-9, 1e-6], np.float32)
+    snr = np.zeros(3, np.float32)
+    added = audio_ops.add_noise_at_snr(tf.constant(WAVEFORMS), noise, snr, floor).numpy() - WAVEFORMS
+    power = np.mean(WAVEFORMS**2, 1)
+    np.testing.assert_allclose(np.mean(added**2, 1)[:2], power[:2], rtol=1e-3)  # floor below the noise
+    # A floor 100 times the noise power: 100 times less noise power added.
+    np.testing.assert_allclose(np.mean(added**2, 1)[2], power[2] * 1e-2, rtol=1e-3)
+
+
+@pytest.mark.parametrize("lengths", [(1, 1), (200, 1), (200, 57), (37, 300)])
+def test_fft_convolve_matches_numpy_convolve(lengths):
+    signals = RNG.standard_normal((2, lengths[0])).astype(np.float32)
+    kernels = RNG.standard_normal((2, lengths[1])).astype(np.float32)
+    out = audio_ops.fft_convolve(signals, kernels).numpy()
+    expected = np.stack([np.convolve(s, k) for s, k in zip(signals, kernels)])
+    assert out.shape == expected.shape
+    np.testing.assert_allclose(out, expected, atol=1e-4 * np.abs(expected).max())
+    np.testing.assert_allclose(_xla(audio_ops.fft_convolve, signals, kernels), out, atol=1e-4)
+
+
+def test_convolve_aligned_keeps_length_and_the_direct_path():
+    kernels = np.zeros((3, 20), np.float32)
+    kernels[:, 5], kernels[:, 12] = 1.0, 0.5  # direct path at 5, one echo 7 samples later
+    delays = np.array([5, 5, 0], np.int32)
+    out = audio_ops.convolve_aligned(tf.constant(WAVEFORMS), kernels, delays).numpy()
+    assert out.shape == WAVEFORMS.shape
+    for b, delay in enumerate(delays):
+        full = np.convolve(WAVEFORMS[b], kernels[b])
+        np.testing.assert_allclose(out[b], full[delay : delay + 200], atol=1e-5)
+    echo = np.concatenate([np.zeros(7, np.float32), 0.5 * WAVEFORMS[0, :-7]])
+    np.testing.assert_allclose(out[0], WAVEFORMS[0] + echo, atol=1e-5)  # direct sound in place
+
+
+def test_loop_segments_matches_a_loop_reference():
+    clips = [RNG.standard_normal(n).astype(np.float32) for n in (5, 30, 12)]
+    values = np.concatenate(clips)
+    starts, lengths = np.array([0, 5, 35], np.int32), np.array([5, 30, 12], np.int32)
+    choices, offsets = np.array([0, 1, 2, 1], np.int32), np.array([3, 0, 11, 25], np.int32)
+    out = audio_ops.loop_segments(values, starts[choices], lengths[choices], offsets, 17).numpy()
+    for b, (choice, offset) in enumerate(zip(choices, offsets)):
+        clip = clips[choice]
+        np.testing.assert_array_equal(out[b], [clip[(offset + t) % len(clip)] for t in range(17)])
+
+
+def test_mask_fill_is_a_per_sample_and_channel_statistic():
+    fill = audio_ops.mask_fill(tf.constant(SPECTROGRAMS), "mean").numpy()
+    np.testing.assert_allclose(fill, SPECTROGRAMS.mean(axis=(1, 2), keepdims=True), rtol=1e-6)
+    fill = audio_ops.mask_fill(tf.constant(SPECTROGRAMS), "min").numpy()
+    np.testing.assert_array_equal(fill, SPECTROGRAMS.min(axis=(1, 2), keepdims=True))
+    assert audio_ops.mask_fill(tf.constant(SPECTROGRAMS), -2.0).numpy() == -2.0

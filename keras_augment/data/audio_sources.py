@@ -101,10 +101,32 @@ def scan_audio_folder(root, report=None, sampling_rate=DEFAULT_SAMPLING_RATE, ch
     report = check_report(report, "scan_audio_folder()")
     report.unit = "audio files"
     class_names, files = class_files.list_class_files(root, report)
+    paths, labels, columns = usable_audio_files(
+        class_files.split_by_kind(files, "audio", report), report, sampling_rate, channels,
+        min_duration, silence_db,
+    )
+    return paths, labels, class_names, columns, report
+
+
+def usable_audio_files(listed, report, sampling_rate, channels=1, min_duration=None,
+                       silence_db=SILENCE_DB):
+    """The files of `listed` that decode and pass the level checks.
+
+    Every file is decoded once by the decoder the pipeline uses, so a file
+    kept here cannot fail mid-epoch; the others are named in `report`.
+
+    Args:
+        listed: `(path, label)` pairs.
+        report: the `CleaningReport` to fill (its `kept` is set).
+        sampling_rate, channels, min_duration, silence_db: as in
+            `scan_audio_folder`.
+
+    Returns:
+        `(paths, labels, columns)` of the kept files; `columns` are the
+        decoder's per-file inputs (`audio_files.make_decoder(channels)`).
+    """
     paths, labels, infos = folders.keep_readable(
-        class_files.split_by_kind(files, "audio", report),
-        lambda path: audio_files.read_header(path, channels),
-        report,
+        listed, lambda path: audio_files.read_header(path, channels), report
     )
     decode = audio_files.make_decoder(channels)
     measured, failures = _decode_all(_columns(paths, infos, sampling_rate), decode) if paths else ({}, {})
@@ -121,7 +143,7 @@ def scan_audio_folder(root, report=None, sampling_rate=DEFAULT_SAMPLING_RATE, ch
             keep.append(index)
     paths, labels, infos = ([values[i] for i in keep] for values in (paths, labels, infos))
     report.kept = len(paths)
-    return paths, labels, class_names, _columns(paths, infos, sampling_rate), report
+    return paths, labels, _columns(paths, infos, sampling_rate)
 
 
 def _level_reason(info, length, peak, least, sampling_rate, silence_db):

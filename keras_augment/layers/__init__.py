@@ -6,6 +6,8 @@ check_keras_backend()
 
 from keras_augment.layers.affine import RandomRotation, RandomTranslation, RandomZoom
 from keras_augment.layers.audio import (
+    AddBackgroundNoise,
+    ApplyImpulseResponse,
     FrequencyMasking,
     RandomGain,
     RandomNoise,
@@ -69,6 +71,8 @@ from keras_augment.layers.text import (
 )
 
 __all__ = [
+    "AddBackgroundNoise",
+    "ApplyImpulseResponse",
     "AugMix",
     "AutoAugment",
     "AutoContrast",

@@ -1,5 +1,6 @@
 """Batched audio kernels: spectrogram masks and warps, waveform gain, noise,
-shift and resampling. Pure TensorFlow, no randomness, XLA-compilable.
+shift, resampling and convolution. Pure TensorFlow, no randomness,
+XLA-compilable.
 
 Spectrograms are `[B, T, F, C]` (time, frequency, channels); waveforms are
 `[B, T]`. Every per-sample parameter has the batch size as first dimension.
@@ -23,11 +24,22 @@ def range_mask(length, starts, widths):
     return tf.reduce_any(inside, axis=1)
 
 
+def mask_fill(spectrograms, mask_value):
+    """What masked bins are set to: a number, or per sample and channel
+    `"mean"` or `"min"` over time and frequency, as `[B, 1, 1, C]`."""
+    if mask_value == "mean":
+        return tf.reduce_mean(spectrograms, axis=[1, 2], keepdims=True)
+    if mask_value == "min":
+        return tf.reduce_min(spectrograms, axis=[1, 2], keepdims=True)
+    return tf.cast(mask_value, spectrograms.dtype)
+
+
 def mask_axis(spectrograms, starts, widths, axis, mask_value=0.0):
-    """Set bands `[start, start + width)` of `axis` (1 time, 2 frequency) to `mask_value`."""
+    """Set bands `[start, start + width)` of `axis` (1 time, 2 frequency) to
+    `mask_value` (see `mask_fill`)."""
     mask = range_mask(tf.shape(spectrograms)[axis], starts, widths)
     mask = mask[:, :, None, None] if axis == 1 else mask[:, None, :, None]
-    return tf.where(mask, tf.cast(mask_value, spectrograms.dtype), spectrograms)
+    return tf.where(mask, mask_fill(spectrograms, mask_value), spectrograms)
 
 
 def mask_time_and_frequency(spectrograms, time_bands, frequency_bands, mask_value=0.0):
@@ -40,7 +52,7 @@ def mask_time_and_frequency(spectrograms, time_bands, frequency_bands, mask_valu
     shape = tf.shape(spectrograms)
     in_time = range_mask(shape[1], *time_bands)[:, :, None, None]
     in_frequency = range_mask(shape[2], *frequency_bands)[:, None, :, None]
-    return tf.where(in_time | in_frequency, tf.cast(mask_value, spectrograms.dtype), spectrograms)
+    return tf.where(in_time | in_frequency, mask_fill(spectrograms, mask_value), spectrograms)
 
 
 def interpolate_time(values, positions):
@@ -97,13 +109,18 @@ def apply_gain(waveforms, gains_db):
     return waveforms * decibels_to_ratio(gains_db, 20.0, waveforms.dtype)[:, None]
 
 
-def add_noise_at_snr(waveforms, noise, snr_db):
+def add_noise_at_snr(waveforms, noise, snr_db, min_noise_power=None):
     """Add `noise` scaled so that signal power / noise power is `snr_db` dB.
 
     Powers are means of squares over time. A silent waveform stays silent.
+    `min_noise_power` (`[B]`, optional) floors the noise power, so a nearly
+    silent noise segment is not amplified without bound; where the floor
+    applies the SNR ends up higher than `snr_db`.
     """
     signal_power = tf.reduce_mean(tf.square(waveforms), axis=1)
     noise_power = tf.reduce_mean(tf.square(noise), axis=1)
+    if min_noise_power is not None:
+        noise_power = tf.maximum(noise_power, tf.cast(min_noise_power, noise_power.dtype))
     target = signal_power / decibels_to_ratio(snr_db, 10.0, waveforms.dtype)
     scale = tf.sqrt(tf.math.divide_no_nan(target, noise_power))
     return waveforms + noise * scale[:, None]
@@ -193,3 +210,50 @@ def pitch_shift(waveforms, semitones, max_semitones, frame_length=512, frame_ste
     )
     times = tf.cast(tf.range(tf.shape(waveforms)[1]), tf.float32)[None, :]
     return interpolate_time(stretched, times * ratios)
+
+
+def loop_segments(values, starts, lengths, offsets, length):
+    """`[B, length]` windows of clips stored end to end in `values` `[N_total]`.
+
+    Row `b` reads the clip `values[starts[b] : starts[b] + lengths[b]]` from
+    `offsets[b]` on, wrapping to the clip's start, so a clip shorter than
+    `length` is looped. All arguments but `values` are int32 `[B]`.
+    """
+    times = tf.range(length)[None, :]
+    within = tf.math.floormod(offsets[:, None] + times, tf.maximum(lengths, 1)[:, None])
+    return tf.gather(values, starts[:, None] + within)
+
+
+def fft_convolve(signals, kernels):
+    """Full linear convolution of each row, `[B, T]` with `[B, K]` -> `[B, T + K - 1]`.
+
+    Computed with real FFTs of a power-of-two length in float32.
+    """
+    signals, kernels = tf.cast(signals, tf.float32), tf.cast(kernels, tf.float32)
+    full = tf.shape(signals)[1] + tf.shape(kernels)[1] - 1
+    # The next power of two >= full; the two wheres undo a log's rounding.
+    exponent = tf.math.ceil(tf.math.log(tf.cast(tf.maximum(full, 1), tf.float64)) / math.log(2.0))
+    size = tf.bitwise.left_shift(1, tf.cast(exponent, tf.int32))
+    size = tf.where(size < full, size * 2, size)
+    size = tf.where(size // 2 >= full, size // 2, size)
+    # Padded by hand: RFFT refuses to pad an empty batch itself.
+    padded = [tf.pad(x, [[0, 0], [0, size - tf.shape(x)[1]]]) for x in (signals, kernels)]
+    spectrum = tf.signal.rfft(padded[0], [size]) * tf.signal.rfft(padded[1], [size])
+    return tf.signal.irfft(spectrum, [size])[:, :full]
+
+
+def convolve_aligned(waveforms, kernels, delays):
+    """Convolve each waveform with its kernel, keeping its length and timing.
+
+    Output sample `t` is full-convolution sample `t + delays[b]`: with the
+    kernel's direct-path peak as delay, the direct sound stays where it was
+    in the input. The reverberation tail past the input's end is cut off.
+
+    Args:
+        waveforms: `[B, T]` floats.
+        kernels: `[B, K]` impulse responses.
+        delays: int32 `[B]` in `[0, K)`.
+    """
+    full = fft_convolve(waveforms, kernels)
+    positions = delays[:, None] + tf.range(tf.shape(waveforms)[1])[None, :]
+    return tf.cast(tf.gather(full, positions, batch_dims=1), waveforms.dtype)

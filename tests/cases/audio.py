@@ -25,6 +25,22 @@ def random_waveforms(shape, dtype="float32", seed=0):
     return np.round(tones * 1000).astype(dtype)
 
 
+def noise_clips(seed=0):
+    """Three short noise clips of different lengths, one shorter than the inputs."""
+    rng = np.random.default_rng(seed)
+    return [(rng.standard_normal(n) * 300).astype(np.float32) for n in (100, 400, 61)]
+
+
+def impulse_responses(seed=0):
+    """Three small decaying responses whose direct path is not their first sample."""
+    rng = np.random.default_rng(seed)
+    responses = []
+    for delay, length in ((3, 40), (0, 25), (7, 60)):
+        tail = rng.standard_normal(length) * np.exp(-np.arange(length) / 8.0) * 0.4
+        responses.append(np.concatenate([np.zeros(delay), [1.0], tail]).astype(np.float32))
+    return responses
+
+
 SPECTROGRAM = dict(shape=(5, 41, 16), make_input=random_spectrograms, dtypes=("float32",))
 SPECTROGRAM_CHANNELS = dict(
     shape=(5, 41, 16, 2), make_input=random_spectrograms, dtypes=("float32",),
@@ -43,7 +59,16 @@ CASES = [
     LayerCase(layers.SpecAugment, {"policy": "LD", "time_warp": 5, "time_mask_width": 10},
               id="SpecAugment-LD", **SPECTROGRAM),
     LayerCase(layers.SpecAugment, {"policy": "LB"}, id="SpecAugment-LB", **SPECTROGRAM_CHANNELS),
+    LayerCase(layers.SpecAugment, {}, id="SpecAugment-relative", **SPECTROGRAM),
+    LayerCase(layers.TimeMasking, {"max_width": 0.25, "count": 2, "mask_value": "min"},
+              id="TimeMasking-fraction-min", **SPECTROGRAM),
     LayerCase(layers.RandomGain, {"seed": 0}, **WAVEFORM),
+    LayerCase(layers.AddBackgroundNoise, {"noise": noise_clips(), "seed": 4}, **WAVEFORM),
+    LayerCase(layers.AddBackgroundNoise, {"noise": noise_clips(1), "min_snr_db": -5.0,
+                                          "max_snr_db": 5.0, "rate": 0.7},
+              id="AddBackgroundNoise-rate", **WAVEFORM),
+    LayerCase(layers.ApplyImpulseResponse, {"impulse_responses": impulse_responses(), "seed": 6},
+              **WAVEFORM),
     LayerCase(layers.RandomNoise, {"min_snr_db": 5.0, "max_snr_db": 20.0}, **WAVEFORM),
     LayerCase(layers.RandomTimeShift, {"max_shift": 0.3, "seed": 2}, **WAVEFORM),
     LayerCase(layers.RandomTimeShift, {"rollover": True}, id="RandomTimeShift-rollover", **WAVEFORM),

@@ -1,5 +1,6 @@
 """Audio augmentation layers on spectrograms and waveforms."""
 
+from keras_augment.layers.audio.acoustics import AddBackgroundNoise, ApplyImpulseResponse
 from keras_augment.layers.audio.base import SpectrogramAugmentation, WaveformAugmentation
 from keras_augment.layers.audio.masking import FrequencyMasking, TimeMasking, TimeWarp
 from keras_augment.layers.audio.spec_augment import POLICIES, SpecAugment
@@ -12,6 +13,8 @@ from keras_augment.layers.audio.waveform import (
 )
 
 __all__ = [
+    "AddBackgroundNoise",
+    "ApplyImpulseResponse",
     "FrequencyMasking",
     "POLICIES",
     "RandomGain",

@@ -3,12 +3,20 @@
 import keras
 
 from keras_augment.layers.audio.base import SpectrogramAugmentation
-from keras_augment.layers.audio.masking import FrequencyMasking, TimeMasking, TimeWarp
+from keras_augment.layers.audio.masking import (
+    FrequencyMasking,
+    TimeMasking,
+    TimeWarp,
+    check_mask_value,
+)
 from keras_augment.layers.sampling import RandomSampler
 from keras_augment.ops import audio as audio_ops
 
-# Park et al. 2019, Table 1: W, F, m_F, T, p, m_T.
+# Park et al. 2019, Table 1: W, F, m_F, T, p, m_T. "relative" is ours: its
+# widths are fractions of the input's frames and bins, so it fits short clips.
 POLICIES = {
+    "relative": dict(time_warp=0.05, frequency_mask_width=0.15, frequency_masks=2,
+                     time_mask_width=0.1, time_mask_proportion=1.0, time_masks=2),
     "LB": dict(time_warp=80, frequency_mask_width=27, frequency_masks=1,
                time_mask_width=100, time_mask_proportion=1.0, time_masks=1),
     "LD": dict(time_warp=80, frequency_mask_width=27, frequency_masks=2,
@@ -24,20 +32,35 @@ POLICIES = {
 class SpecAugment(SpectrogramAugmentation):
     """SpecAugment (Park et al., 2019): time warp, then frequency and time masks.
 
-    `policy` picks the paper's parameters: "LB" (LibriSpeech basic: W=80,
-    F=27, m_F=1, T=100, p=1, m_T=1), "LD" (LibriSpeech double: m_F=2,
-    m_T=2), "SM" and "SS" (Switchboard mild and strong). Any argument given
-    explicitly overrides the policy's value.
+    `policy` picks the parameters. The paper's four count frames and bins
+    and assume long utterances (LibriSpeech, Switchboard): "LB" (LibriSpeech
+    basic: W=80, F=27, m_F=1, T=100, p=1, m_T=1), "LD" (LibriSpeech double:
+    m_F=2, m_T=2), "SM" and "SS" (Switchboard mild and strong). On a clip of
+    about a second (100 frames) one LB or LD time mask may cover all of it.
+    "relative" (the default; not from the paper) scales with the input, so
+    it fits short clips: W = 5% of the frames, two frequency masks of at
+    most 15% of the bins each, two time masks of at most 10% of the frames
+    each, so at most 20% of the frames and 30% of the bins are masked. Any
+    argument given explicitly overrides the policy's value.
+
+    Widths and `time_warp` are integers (frames or bins) or floats in
+    [0, 1] (fractions of the input's frames or bins, rounded down).
 
     Args:
-        policy: "LB", "LD", "SM" or "SS".
+        policy: "relative" (default), "LB", "LD", "SM" or "SS".
         time_warp: `W`, largest time-warp displacement; 0 disables warping.
         frequency_mask_width: `F`, largest frequency-mask width.
         frequency_masks: `m_F`, number of frequency masks.
         time_mask_width: `T`, largest time-mask width.
         time_mask_proportion: `p`, largest fraction of time one mask covers.
         time_masks: `m_T`, number of time masks.
-        mask_value: value written into masked bins.
+        mask_value: what masked bins are set to: "mean" (the default) is
+            each sample's mean over time and frequency (per channel) of the
+            spectrogram after the time warp, before masking (the paper
+            masks its mean-normalised input with zero, which is this);
+            "min" is each sample's minimum, silence for a log or dB
+            spectrogram such as `keras.layers.MelSpectrogram`'s; or a
+            number.
         seed: integer seed of the layer's own random draws.
         **kwargs: base layer arguments such as `name`.
 
@@ -50,21 +73,21 @@ class SpecAugment(SpectrogramAugmentation):
 
     Example:
 
-    >>> layer = keras_augment.layers.SpecAugment("LD")
-    >>> layer(tf.ones([2, 200, 80]), seed=0).shape
-    TensorShape([2, 200, 80])
+    >>> layer = keras_augment.layers.SpecAugment()  # "relative", mask "mean"
+    >>> layer(tf.ones([2, 100, 40]), seed=0).shape
+    TensorShape([2, 100, 40])
     """
 
     def __init__(
         self,
-        policy="LD",
+        policy="relative",
         time_warp=None,
         frequency_mask_width=None,
         frequency_masks=None,
         time_mask_width=None,
         time_mask_proportion=None,
         time_masks=None,
-        mask_value=0.0,
+        mask_value="mean",
         seed=None,
         **kwargs,
     ):
@@ -82,7 +105,7 @@ class SpecAugment(SpectrogramAugmentation):
         settings = {k: POLICIES[policy][k] if v is None else v for k, v in given.items()}
         self.policy = policy
         self.settings = settings
-        self.mask_value = mask_value
+        self.mask_value = check_mask_value(mask_value, self._owner)
         self.time_warp, self.frequency_mask_width = time_warp, frequency_mask_width
         self.frequency_masks, self.time_mask_width = frequency_masks, time_mask_width
         self.time_mask_proportion, self.time_masks = time_mask_proportion, time_masks

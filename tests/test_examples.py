@@ -116,8 +116,8 @@ def check_text_topics(output, directory):
 def check_spoken_digits(output, directory):
     results = last_json_line(output)
     skip_if_data_missing(results)
-    rows = ["no augmentation", "waveform layers", "waveform + SpecAugment LB (on dB)",
-            "waveform + SpecAugment (chosen)", "chosen on validation"]
+    rows = ["no augmentation", "waveform layers", "waveform + SpecAugment (relative, mean fill)",
+            "waveform + SpecAugment (relative, min fill)", "chosen on validation"]
     for key in ("test_noisy", "test_clean"):
         check_table(results[key], rows, results["test_size"])
     assert set(results["settings"].values()) <= set(results["validation"])

@@ -4,6 +4,7 @@ their last line of output: the figures as one line of JSON."""
 import argparse
 import json
 import os
+import time
 
 
 def parse_args(description, argv=None, extra=None):
@@ -58,3 +59,32 @@ def print_table(rows, title):
     for name, row in rows.items():
         seeds = "  ".join(f"{100 * v:5.1f}" for v in row["per_seed"])
         print(f"  {name:34s} {100 * row['mean']:5.1f} +- {100 * row['std']:4.1f}   (seeds: {seeds})")
+
+
+def train_settings(settings, seeds, train_one):
+    """Trains every setting on every seed, printing each mean validation accuracy.
+
+    Args:
+        settings: `{name: setting}`, in the order to train them.
+        seeds: the seeds each setting is trained with.
+        train_one: `(setting, seed) -> (model, validation accuracy)`.
+
+    Returns:
+        `({name: mean validation accuracy}, {(name, seed): model})`; the test
+        split is left for the settings chosen from the first.
+    """
+    scores, models = {}, {}
+    for name, setting in settings.items():
+        per_seed, start = [], time.perf_counter()
+        for seed in seeds:
+            models[name, seed], accuracy = train_one(setting, seed)
+            per_seed.append(accuracy)
+        scores[name] = sum(per_seed) / len(per_seed)
+        seconds = time.perf_counter() - start
+        print(f"  validation {100 * scores[name]:5.1f}  {name}  ({seconds:.0f} s)", flush=True)
+    return scores, models
+
+
+def best(scores, names):
+    """The name among `names` with the highest validation score (the first of equals)."""
+    return max(names, key=lambda name: scores[name])

@@ -23,9 +23,10 @@ per-clip normalisation and a small CNN. Waveform layers (gain, noise, time
 shift, speed, pitch; with or without `AddBackgroundNoise` from the
 training noise folder) run in `tf.data`; SpecAugment ("relative" policy,
 masks filled with each clip's mean or minimum, or one mask of each kind
-without time warp) runs in the model on the decibel spectrogram. Which waveform layers to use is chosen on validation
-only; the test voices are read once, reported per seed with mean and
-spread, with and without the test noise.
+without time warp) runs in the model on the decibel spectrogram. Which
+waveform layers to use is chosen on validation only; the test voices are
+read once, reported per seed with mean and spread, with and without the
+test noise.
 
     python examples/spoken_digits.py [--fast] [--epochs 20]
 """
@@ -223,33 +224,17 @@ def accuracy(model, audio, labels):
     return float(model.evaluate(audio, labels, batch_size=128, verbose=0)[1])
 
 
-def train_all(settings, splits, epochs):
-    """Each setting on each seed: `{name: mean validation accuracy}` and the models."""
-    scores, models = {}, {}
-    for name, setting in settings.items():
-        per_seed, start = [], time.perf_counter()
-        for seed, (train, validation) in splits.items():
-            models[name, seed] = fit(train, setting, seed, epochs)
-            per_seed.append(accuracy(models[name, seed], *validation))
-        scores[name] = float(np.mean(per_seed))
-        print(f"  validation {100 * scores[name]:5.1f}  {name}  ({time.perf_counter() - start:.0f} s)", flush=True)
-    return scores, models
-
-
-def best(scores, names):
-    return max(names, key=lambda name: scores[name])
-
-
 def main(argv=None):
     import sys
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _common import parse_args, print_results, print_table, skip, summarise
+    from _common import best, parse_args, print_results, print_table, skip, summarise, train_settings
 
     def extra(parser):
         parser.add_argument("--epochs", type=int, default=20, help="training epochs of the full run")
 
-    args = parse_args("Spoken digits from unseen voices under noise, with and without augmentation.", argv, extra)
+    args = parse_args("Spoken digits of unseen voices under noise, with and without augmentation.",
+                      argv, extra)
     if shutil.which("espeak-ng") is None:
         return skip("no espeak-ng speech engine (apt-get install espeak-ng)")
     if args.fast:
@@ -281,22 +266,30 @@ def main(argv=None):
     settings = {"no augmentation": {}, **waveform_settings}
     if args.fast:  # one of each kind
         settings.pop("waveform layers")
+
+    def train_one(setting, seed):
+        model = fit(splits[seed][0], setting, seed, epochs)
+        return model, accuracy(model, *splits[seed][1])
+
     print("choosing settings on the noisy validation voices:")
-    scores, models = train_all(settings, splits, epochs)
+    scores, models = train_settings(settings, seeds, train_one)
     waveform = best(scores, [name for name in settings if name in waveform_settings])
+    spec_names = list(SPEC_AUGMENT)[:1] if args.fast else list(SPEC_AUGMENT)
     spec = {f"{waveform} + SpecAugment {name}": {**settings[waveform], "spec_augment": name}
-            for name in SPEC_AUGMENT}
-    spec_scores, spec_models = train_all(spec, splits, epochs)
+            for name in spec_names}
+    spec_scores, spec_models = train_settings(spec, seeds, train_one)
     scores.update(spec_scores)
     models.update(spec_models)
     rows = {"no augmentation": "no augmentation", "waveform layers": waveform}
-    rows.update({f"waveform + SpecAugment ({name})": f"{waveform} + SpecAugment {name}" for name in SPEC_AUGMENT})
+    for name in spec_names:
+        rows[f"waveform + SpecAugment ({name})"] = f"{waveform} + SpecAugment {name}"
     rows["chosen on validation"] = best(scores, list(scores))
     table = {row: summarise([accuracy(models[name, seed], noisy_test, test_labels) for seed in seeds])
              for row, name in rows.items()}
     clean = {row: summarise([accuracy(models[name, seed], test_audio, test_labels) for seed in seeds])
              for row, name in rows.items()}
-    print_table(table, f"test accuracy, {len(test_labels)} clips of unseen voices at {SNR_DB:g} dB SNR, read once:")
+    print_table(table, f"test accuracy, {len(test_labels)} clips of unseen voices at {SNR_DB:g} dB SNR, "
+                       "read once:")
     print_table(clean, "the same test voices without noise:")
     return print_results({"test_noisy": table, "test_clean": clean, "settings": rows, "validation": scores,
                           "test_size": len(test_labels), "seeds": list(seeds), "snr_db": SNR_DB,

@@ -13,9 +13,8 @@ The task: 16 training quotes per topic, an embedding-bag classifier
 (`TextVectorization -> Embedding -> mean -> Dense`). A fixed share of the
 quotes is held out as the test split once (`data.split`); each seed draws
 its own 16 training and 32 validation quotes per topic from the rest.
-Augmentation settings (which EDA operations, `alpha`, the share of
-augmented examples, the character-noise rate) are chosen on the validation
-quotes only, by mean accuracy over the seeds; the test split is read once,
+Augmentation settings (which EDA operations, `alpha`, the
+character-noise rate) are chosen on the validation quotes only, by mean accuracy over the seeds; the test split is read once,
 for the chosen settings, and reported per seed with mean and spread.
 
 EDA's synonym replacement and insertion use WordNet (Debian's
@@ -27,7 +26,6 @@ without it only the variants without synonyms are tried.
 
 import os
 import re
-import time
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
 
@@ -123,15 +121,14 @@ def build_model(vocabulary, classes):
     return model
 
 
-def training_stream(train, augmenter, share, seed):
-    """Endless shuffled batches; a `share` of the examples augmented."""
+def training_stream(train, augmenter, seed):
+    """Endless shuffled batches, augmented by `data.augment` when `augmenter` is given."""
     texts, labels = train
-    plain = tf.data.Dataset.from_tensor_slices({"text": texts, "labels": labels})
-    plain = plain.shuffle(len(texts), seed=seed).repeat()
+    stream = tf.data.Dataset.from_tensor_slices({"text": texts, "labels": labels})
+    stream = stream.shuffle(len(texts), seed=seed).repeat().batch(BATCH)
     if augmenter is not None:
-        augmented = data.augment(plain.batch(BATCH), augmenter, seed=seed).unbatch()
-        plain = tf.data.Dataset.sample_from_datasets([plain, augmented], [1 - share, share], seed=seed)
-    return plain.batch(BATCH).map(lambda b: (b["text"], b["labels"])).prefetch(2)
+        stream = data.augment(stream, augmenter, seed=seed)
+    return stream.map(lambda b: (b["text"], b["labels"])).prefetch(2)
 
 
 def fit(train, resources, setting, seed, steps, classes):
@@ -139,7 +136,7 @@ def fit(train, resources, setting, seed, steps, classes):
     keras.utils.set_random_seed(seed)
     model = build_model(resources["vocabulary"], classes)
     augmenter = setting["make"](seed, resources) if setting["make"] else None
-    stream = training_stream(train, augmenter, setting.get("share", 1.0), seed)
+    stream = training_stream(train, augmenter, seed)
     model.fit(stream, steps_per_epoch=steps, epochs=1, verbose=0)
     return model
 
@@ -149,7 +146,7 @@ def accuracy(model, split):
     return float(model.evaluate(batches, verbose=0)[1])
 
 
-def candidate_settings(wordnet, alphas, shares):
+def candidate_settings(wordnet, alphas):
     """The augmentations tried on validation, each built per seed from its own training words.
 
     EDA without synonyms draws swap, deletion or insertion of a training
@@ -159,24 +156,21 @@ def candidate_settings(wordnet, alphas, shares):
     """
     settings = {}
     for alpha in alphas:
-        for share in shares:
-            def plain(seed, resources, alpha=alpha):
-                return ka.layers.EDA(vocabulary=resources["words"], alpha_ri=alpha, alpha_rs=alpha,
-                                     p_rd=alpha, stop_words=None, seed=seed)
+        def plain(seed, resources, alpha=alpha):
+            return ka.layers.EDA(vocabulary=resources["words"], alpha_ri=alpha, alpha_rs=alpha,
+                                 p_rd=alpha, stop_words=None, seed=seed)
 
-            def eda(seed, resources, alpha=alpha):
-                return ka.layers.EDA(synonyms=resources["synonyms"], alpha_sr=alpha, alpha_ri=alpha,
-                                     alpha_rs=alpha, p_rd=alpha, seed=seed)
+        def eda(seed, resources, alpha=alpha):
+            return ka.layers.EDA(synonyms=resources["synonyms"], alpha_sr=alpha, alpha_ri=alpha,
+                                 alpha_rs=alpha, p_rd=alpha, seed=seed)
 
-            def replace(seed, resources, alpha=alpha):
-                return ka.layers.SynonymReplacement(resources["synonyms"], alpha=2 * alpha, seed=seed)
+        def replace(seed, resources, alpha=alpha):
+            return ka.layers.SynonymReplacement(resources["synonyms"], alpha=2 * alpha, seed=seed)
 
-            settings[f"EDA alpha={alpha} share={share}"] = {"make": plain, "share": share, "family": "EDA"}
-            if wordnet:
-                settings[f"EDA+WordNet alpha={alpha} share={share}"] = {
-                    "make": eda, "share": share, "family": "WordNet"}
-                settings[f"SynonymReplacement alpha={2 * alpha} share={share}"] = {
-                    "make": replace, "share": share, "family": "WordNet"}
+        settings[f"EDA alpha={alpha}"] = {"make": plain, "family": "EDA"}
+        if wordnet:
+            settings[f"EDA+WordNet alpha={alpha}"] = {"make": eda, "family": "WordNet"}
+            settings[f"SynonymReplacement alpha={2 * alpha}"] = {"make": replace, "family": "WordNet"}
     return settings
 
 
@@ -185,7 +179,7 @@ def with_noise(setting, rate):
     def make(seed, resources):
         noise = ka.layers.RandomCharacterNoise(rate=rate, seed=seed + 1000)
         return ka.layers.Pipeline([setting["make"](seed, resources), noise], seed=seed)
-    return {"make": make, "share": setting["share"], "family": "EDA+noise"}
+    return {"make": make, "family": "EDA+noise"}
 
 
 def seed_resources(train_texts, use_wordnet):
@@ -203,28 +197,11 @@ def seed_resources(train_texts, use_wordnet):
     return {"words": words, "synonyms": synonyms, "vocabulary": vocabulary_of(train_texts, synonyms)}
 
 
-def train_all(settings, splits, resources, steps, classes):
-    """Trains each setting on each seed: `{name: mean validation accuracy}` and the models."""
-    scores, models = {}, {}
-    for name, setting in settings.items():
-        per_seed, start = [], time.perf_counter()
-        for seed, (train, validation) in splits.items():
-            models[name, seed] = fit(train, resources[seed], setting, seed, steps, classes)
-            per_seed.append(accuracy(models[name, seed], validation))
-        scores[name] = float(np.mean(per_seed))
-        print(f"  validation {100 * scores[name]:5.1f}  {name}  ({time.perf_counter() - start:.0f} s)", flush=True)
-    return scores, models
-
-
-def best(scores, names):
-    return max(names, key=lambda name: scores[name])
-
-
 def main(argv=None):
     import sys
 
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-    from _common import parse_args, print_results, print_table, skip, summarise
+    from _common import best, parse_args, print_results, print_table, skip, summarise, train_settings
 
     def extra(parser):
         parser.add_argument("--fortunes", help="folder of the fortunes topic files")
@@ -235,10 +212,9 @@ def main(argv=None):
         return skip("no fortunes topic files (apt-get install fortunes, or --fortunes DIR): "
                     + ", ".join(TOPICS))
     if args.fast:
-        seeds, shots, validation_shots, steps, alphas, shares, rates = (0,), 4, 4, 20, (0.1,), (1.0,), (0.05,)
+        seeds, shots, validation_shots, steps, alphas, rates = (0,), 4, 4, 20, (0.1,), (0.05,)
     else:
-        seeds, shots, validation_shots, steps = SEEDS, 16, 32, 150
-        alphas, shares, rates = (0.1, 0.3), (1.0,), (0.02, 0.05)
+        seeds, shots, validation_shots, steps, alphas, rates = SEEDS, 16, 32, 150, (0.1, 0.3), (0.02, 0.05)
     path = os.path.join(args.output_dir, "fortunes_topics.jsonl")
     write_corpus(folder, path, limit=120 if args.fast else None)
     pool, test, class_names = load_quotes(path)
@@ -252,7 +228,7 @@ def main(argv=None):
         resources = {seed: seed_resources(train[0], False) for seed, (train, _) in splits.items()}
     wordnet = bool(resources[seeds[0]]["synonyms"])
     settings = {"no augmentation": {"make": None}}
-    settings.update(candidate_settings(wordnet, alphas, shares))
+    settings.update(candidate_settings(wordnet, alphas))
     if args.fast:  # one setting of each kind
         settings = {name: s for name, s in settings.items() if not name.startswith("SynonymReplacement")}
     example = splits[seeds[0]][0][0][0]
@@ -260,14 +236,19 @@ def main(argv=None):
     for name, setting in list(settings.items())[1:]:
         augmented = setting["make"](0, resources[seeds[0]])(tf.constant([example]), seed=3)
         print(f"  {name}: {augmented.numpy()[0].decode()}")
+
+    def train_one(setting, seed):
+        model = fit(splits[seed][0], resources[seed], setting, seed, steps, len(class_names))
+        return model, accuracy(model, splits[seed][1])
+
     print("choosing settings on the validation quotes:")
-    scores, models = train_all(settings, splits, resources, steps, len(class_names))
+    scores, models = train_settings(settings, seeds, train_one)
     families = {}
     for name, setting in settings.items():
         families.setdefault(setting.get("family", "none"), []).append(name)
     eda_best = best(scores, families["EDA"] + families.get("WordNet", []))
     noisy = {f"{eda_best} + noise rate={rate}": with_noise(settings[eda_best], rate) for rate in rates}
-    noise_scores, noise_models = train_all(noisy, splits, resources, steps, len(class_names))
+    noise_scores, noise_models = train_settings(noisy, seeds, train_one)
     scores.update(noise_scores)
     models.update(noise_models)
     rows = {"no augmentation": "no augmentation",
@@ -276,7 +257,8 @@ def main(argv=None):
         rows["with WordNet synonyms"] = best(scores, families["WordNet"])
     rows["EDA + RandomCharacterNoise"] = best(scores, list(noisy))
     rows["chosen on validation"] = best(scores, list(scores))
-    table = {row: summarise([accuracy(models[name, seed], test) for seed in seeds]) for row, name in rows.items()}
+    table = {row: summarise([accuracy(models[name, seed], test) for seed in seeds])
+             for row, name in rows.items()}
     print_table(table, f"test accuracy on {len(test[0])} quotes ({len(class_names)} topics), read once:")
     gain = table["chosen on validation"]["mean"] - table["no augmentation"]["mean"]
     print(f"the setting chosen on validation ({rows['chosen on validation']}) changes test accuracy "

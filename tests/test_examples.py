@@ -116,13 +116,13 @@ def check_text_topics(output, directory):
 def check_spoken_digits(output, directory):
     results = last_json_line(output)
     skip_if_data_missing(results)
+    # --fast trains the first SpecAugment setting only.
     rows = ["no augmentation", "waveform layers", "waveform + SpecAugment (relative, mean fill)",
-            "waveform + SpecAugment (relative, min fill)", "waveform + SpecAugment (one mask each, no warp)",
             "chosen on validation"]
     for key in ("test_noisy", "test_clean"):
         check_table(results[key], rows, results["test_size"])
     assert set(results["settings"].values()) <= set(results["validation"])
-    assert results["snr_db"] == 10.0
+    assert results["snr_db"] == 10.0 and results["epochs"] == 1
 
 
 def check_low_data(output, directory):
@@ -178,7 +178,9 @@ def test_example_fast_run_reports_sane_figures(script, tmp_path, monkeypatch, ca
 # data"): the mean test accuracy over seeds 0, 1, 2 of each row, (stated,
 # tolerance). The tolerance covers TensorFlow's run-to-run noise on other CPUs.
 FULL_SIZE = {
-    "text_topics.py": ("test", TEXT_FIGURES),
+    "text_topics.py": ("test", {
+        "no augmentation": (0.237, 0.03), "EDA (swap, deletion, insertion)": (0.234, 0.03),
+        "with WordNet synonyms": (0.236, 0.03), "EDA + RandomCharacterNoise": (0.244, 0.03)}),
     "spoken_digits.py": ("test_noisy", SPEECH_FIGURES),
 }
 

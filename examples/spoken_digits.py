@@ -21,9 +21,9 @@ talkers and seeds) and read back with `data.load`.
 The model: Keras's `MelSpectrogram` (40 bins, 10 ms hop: 101 frames), a
 per-clip normalisation and a small CNN. Waveform layers (gain, noise, time
 shift, speed, pitch; with or without `AddBackgroundNoise` from the
-training noise folder) run in `tf.data`; SpecAugment ("relative" policy,
-masks filled with each clip's mean or minimum, or one mask of each kind
-without time warp) runs in the model on the decibel spectrogram. Which
+training noise folder) run in `tf.data`; SpecAugment (two masks of each kind
+and a 5% warp, filled with each clip's mean or minimum, or the default
+"relative" policy: one mask of each kind, no warp) runs in the model on the decibel spectrogram. Which
 waveform layers to use is chosen on validation only; the test voices are
 read once, reported per seed with mean and spread, with and without the
 test noise.
@@ -179,12 +179,12 @@ def waveform_augmenter(background, seed):
     return ka.layers.Pipeline(layers, seed=seed)
 
 
-# SpecAugment on Keras's decibel output, "relative" policy (widths as
-# fractions of the clip): as given, with the silence fill, and a milder one.
+# SpecAugment on Keras's decibel output, widths as fractions of the clip:
+# two masks of each kind and a warp (mean or silence fill), and the default.
 SPEC_AUGMENT = {
-    "relative, mean fill": dict(mask_value="mean"),
-    "relative, min fill": dict(mask_value="min"),
-    "one mask each, no warp": dict(time_warp=0, frequency_masks=1, time_masks=1, mask_value="mean"),
+    "two masks and a 5% warp, mean fill": dict(time_warp=0.05, frequency_masks=2, time_masks=2, mask_value="mean"),
+    "two masks and a 5% warp, min fill": dict(time_warp=0.05, frequency_masks=2, time_masks=2, mask_value="min"),
+    "relative: one mask each, no warp": dict(mask_value="mean"),
 }
 
 

@@ -224,7 +224,9 @@ def test_default_spec_augment_masks_at_most_its_fractions_of_a_short_clip():
     spectrograms = tf.transpose(mel(_short_clips()), [0, 2, 1]).numpy()  # [B, T, F]
     frames, bins = spectrograms.shape[1:]
     assert frames == 101 and bins == 40
-    layer = layers.SpecAugment()  # "relative": 2 x 10% of frames, 2 x 15% of bins, mean fill
+    # The "relative" widths with two masks of each kind and a 5% warp: 2 x 10%
+    # of frames, 2 x 15% of bins, mean fill (the default has one of each, no warp).
+    layer = layers.SpecAugment(time_warp=0.05, frequency_masks=2, time_masks=2)
     warp_step = layer.steps[0]
     largest = {"frames": 0, "bins": 0}
     for seed in range(20):
@@ -243,6 +245,14 @@ def test_default_spec_augment_masks_at_most_its_fractions_of_a_short_clip():
         np.testing.assert_allclose(out, np.where(mask, warped.mean(axis=(1, 2), keepdims=True), warped),
                                    rtol=1e-5)
     assert largest["frames"] >= 15 and largest["bins"] >= 9  # the caps are approached
+
+
+def test_default_spec_augment_is_one_mask_of_each_kind_without_warp():
+    spectrograms = np.random.default_rng(0).normal(size=(4, 101, 40)).astype("float32")
+    layer = layers.SpecAugment()
+    frequency, time = layer.get_random_transformation(spectrograms, seed=1)
+    assert frequency["widths"].shape == (4, 1) and time["widths"].shape == (4, 1)
+    assert time["widths"].numpy().max() <= 10 and frequency["widths"].numpy().max() <= 6
 
 
 def test_min_fill_is_silence_for_decibel_spectrograms():

@@ -117,7 +117,7 @@ def check_spoken_digits(output, directory):
     results = last_json_line(output)
     skip_if_data_missing(results)
     # --fast trains the first SpecAugment setting only.
-    rows = ["no augmentation", "waveform layers", "waveform + SpecAugment (relative, mean fill)",
+    rows = ["no augmentation", "waveform layers", "waveform + SpecAugment (two masks and a 5% warp, mean fill)",
             "chosen on validation"]
     for key in ("test_noisy", "test_clean"):
         check_table(results[key], rows, results["test_size"])
@@ -183,9 +183,9 @@ FULL_SIZE = {
         "with WordNet synonyms": (0.236, 0.03), "EDA + RandomCharacterNoise": (0.244, 0.03)}),
     "spoken_digits.py": ("test_noisy", {
         "no augmentation": (0.542, 0.06), "waveform layers": (0.744, 0.08),
-        "waveform + SpecAugment (relative, mean fill)": (0.585, 0.08),
-        "waveform + SpecAugment (relative, min fill)": (0.464, 0.08),
-        "waveform + SpecAugment (one mask each, no warp)": (0.760, 0.08)}),
+        "waveform + SpecAugment (two masks and a 5% warp, mean fill)": (0.585, 0.08),
+        "waveform + SpecAugment (two masks and a 5% warp, min fill)": (0.464, 0.08),
+        "waveform + SpecAugment (relative: one mask each, no warp)": (0.760, 0.08)}),
 }
 
 

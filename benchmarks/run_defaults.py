@@ -21,7 +21,6 @@ plain classifier.
 
 import argparse
 import json
-import os
 import sys
 import tempfile
 

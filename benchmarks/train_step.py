@@ -5,7 +5,8 @@ Each model is compiled twice (jit_compile=True and False), warmed up with one
 over `--steps` steps of one `fit` call on the bundled digits (8x8x1, batch
 64). The ratio is no-XLA time over XLA time (above 1: XLA is faster). Both
 variants run in the same process, one after the other, so they share the
-machine's load.
+machine's load. The device (CPU or GPU) is printed first: figures from one
+do not carry over to the other.
 
     python benchmarks/train_step.py --steps 200
 """
@@ -27,6 +28,8 @@ BUILDERS = {
     "GAN": lambda: models.GAN((8, 8, 1), value_range=(0, 16), seed=0),
     "ConditionalGAN": lambda: models.ConditionalGAN((8, 8, 1), 10, value_range=(0, 16), seed=0),
     "GAN-wasserstein_gp": lambda: models.GAN((8, 8, 1), loss="wasserstein_gp", value_range=(0, 16), seed=0),
+    "Diffusion": lambda: models.Diffusion((8, 8, 1), value_range=(0, 16), seed=0),
+    "ConditionalDiffusion": lambda: models.ConditionalDiffusion((8, 8, 1), 10, value_range=(0, 16), seed=0),
 }
 
 

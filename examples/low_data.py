@@ -1,19 +1,28 @@
-"""The low-data table: does generative augmentation help with 10 images per class?
+"""The low-data table on Fashion-MNIST: does generation help 100 images per class?
 
-For each seed, 10 bundled digits per class (100 images) are drawn; a small CNN
-(`keras_augment.models.metrics.build_domain_classifier`) is trained on them and
-tested on all 1,697 remaining images, under three augmentations:
+Protocol, per seed (0, 1, 2 by default):
 
-1. none;
-2. geometric: keras_augment RandomRotation, RandomTranslation and RandomZoom;
-3. geometric plus GenerativeAugment(mode="append") fed by a ConditionalVAE
-   trained on the same 100 images only.
+* 100 train images per class (1,000) are drawn by the seed: the training set.
+  The rest of the train split is the validation pool (a seeded subset of
+  `--validation` images of it, to keep evaluation cheap on a CPU). The test
+  split (10,000 images) is used once, for the chosen setting of each row.
+* Conditions: none; geometric (flip, shift, zoom); geometric plus samples of
+  a conditional generator (cvae, cgan, cdiffusion; `commands.train` settings)
+  trained on the same 1,000 images only for `--generator-epochs`.
+* Generation: each generator draws a pool of `--pool` samples (classes in
+  turn) once; each training batch takes a share of its images from the pool
+  and the rest from the real set. Sampling once keeps the cost bounded: a
+  diffusion sample costs 2 * DDIM-steps U-Net passes.
+* Every condition trains a small CNN for the same number of steps (batches of
+  32). Settings are chosen on the validation pool of seed 0, then fixed for
+  all seeds: the step count of each of none and geometric, and for each
+  generator the pool share in `SHARES` (at geometric's step count).
+* The table is the mean and spread (std) of test accuracy over the seeds,
+  gain or loss as measured.
 
-Every condition sees the same number of optimisation steps. The table is the
-mean (and spread) of the test accuracy over the seeds.
-
-    python examples/low_data.py            # 3 seeds, a few minutes on 2 CPU cores
-    python examples/low_data.py --fast     # 1 seed, few steps (smoke test)
+    python examples/low_data.py                        # all families, 3 seeds
+    python examples/low_data.py --families cvae        # one family
+    python examples/low_data.py --fast                 # smoke run
 """
 
 import argparse
@@ -28,123 +37,153 @@ import tensorflow as tf
 
 sys.path.insert(0, os.path.dirname(__file__))
 from _common import say_if_smoke_run  # noqa: E402
-from digits_common import DIGITS_RANGE, use_jit  # noqa: E402
 
-from keras_augment import layers, models  # noqa: E402
-from keras_augment.data import load_digits_arrays  # noqa: E402
+from keras_augment import layers  # noqa: E402
+from keras_augment.commands.train import build_model  # noqa: E402
+from keras_augment.data.idx import load_idx_arrays  # noqa: E402
 from keras_augment.models import metrics  # noqa: E402
 
-PER_CLASS = 10
-CONDITIONS = ("none", "geometric", "geometric+generative")
+FASHION = "/usr/share/datasets/fashion-mnist"
+PER_CLASS = 100
+BATCH = 32
+SHARES = (0.25, 0.5)
+STEP_CANDIDATES = (600, 1500)
 
 
-def low_data_split(seed):
-    """10 images per class for training (chosen by `seed`), the rest for testing."""
-    images, labels = load_digits_arrays()
+def low_data_split(train_x, train_y, seed, validation, per_class=PER_CLASS):
+    """Indices `(train, validation)`: `per_class` per class, then a subset of the rest."""
     rng = np.random.default_rng(seed)
-    train = np.concatenate(
-        [rng.choice(np.flatnonzero(labels == c), PER_CLASS, replace=False) for c in range(10)]
-    )
-    test = np.setdiff1d(np.arange(len(images)), train)
-    images = images.astype("float32")
-    return images[train], labels[train], images[test], labels[test]
+    chosen = np.concatenate([rng.choice(np.flatnonzero(train_y == c), per_class, replace=False)
+                             for c in range(10)])
+    rest = np.setdiff1d(np.arange(len(train_x)), chosen)
+    return chosen, rng.choice(rest, min(validation, len(rest)), replace=False)
 
 
 def geometric(seed):
     return layers.Pipeline(
         [
-            layers.RandomRotation(0.04, fill_mode="constant"),
-            layers.RandomTranslation(0.125, 0.125, fill_mode="constant"),
-            layers.RandomZoom(0.15, fill_mode="constant"),
+            layers.RandomFlip("horizontal"),
+            layers.RandomTranslation(0.1, 0.1, fill_mode="constant"),
+            layers.RandomZoom(0.1, fill_mode="constant"),
         ],
         seed=seed,
     )
 
 
-def train_generator(images, labels, epochs, seed):
-    keras.utils.set_random_seed(seed)  # op determinism needs a global seed
-    cvae = models.ConditionalVAE(
-        (8, 8, 1), 10, latent_dim=8, width=32, value_range=DIGITS_RANGE, seed=seed
-    )
-    cvae.compile(keras.optimizers.Adam(2e-3), jit_compile=use_jit("auto"))
-    cvae.fit(images, labels, batch_size=50, epochs=epochs, verbose=0)
-    return cvae
-
-
-def train_classifier(images, labels, augmenters, epochs, seed):
+def synthetic_pool(kind, images, labels, epochs, size, seed, diffusion_steps):
+    """`size` samples (classes in turn) of a `kind` generator fitted to the images."""
     keras.utils.set_random_seed(seed)
-    dataset = tf.data.Dataset.from_tensor_slices({"images": images, "labels": labels})
-    dataset = dataset.shuffle(len(images), seed=seed).repeat(epochs).batch(20).enumerate()
-    # Explicit per-batch seeds: parallel map calls would otherwise race for
-    # the layers' own seed generators and the run would not be reproducible.
-    for index, augmenter in enumerate(augmenters):
-        def augment(step, batch, augmenter=augmenter, index=index):
-            call_seed = tf.stack([tf.constant(1000 * seed + index, tf.int64), step])
-            return step, augmenter(batch, seed=call_seed)
+    width = 16 if kind == "cdiffusion" else 32  # as benchmarks/fashion_generation.py
+    model = build_model(kind, images.shape[1:], 10, width=width, seed=seed, jit_compile=False)
+    model.fit(images, labels, batch_size=50, epochs=epochs, verbose=0)
+    pool_labels = np.arange(size) % 10
+    options = {"steps": diffusion_steps} if kind == "cdiffusion" else {}
+    pool = np.asarray(model.generate(size, labels=pool_labels, seed=seed, **options))
+    return np.clip(pool, 0, 255).astype("float32"), pool_labels
 
-        dataset = dataset.map(augment, num_parallel_calls=tf.data.AUTOTUNE)
-    dataset = dataset.map(lambda step, batch: batch)
-    low, high = DIGITS_RANGE
-    dataset = dataset.map(lambda b: ((b["images"] - low) / (high - low), b["labels"]))
-    classifier = metrics.build_domain_classifier((8, 8, 1), 10, seed=seed)
-    classifier.compile(keras.optimizers.Adam(2e-3), "sparse_categorical_crossentropy")
+
+def train_classifier(images, labels, steps, seed, augment=False, pool=None, share=0.0):
+    """A small CNN trained for `steps` batches; `share` of each batch's images
+    (in expectation) come from `pool`."""
+    keras.utils.set_random_seed(seed)
+    slices = lambda x, y: tf.data.Dataset.from_tensor_slices(  # noqa: E731
+        {"images": x, "labels": y.astype("int64")}).shuffle(len(x), seed=seed).repeat()
+    dataset = slices(images, labels)
+    if pool is not None and share > 0:
+        dataset = tf.data.Dataset.sample_from_datasets(
+            [dataset, slices(*pool)], [1.0 - share, share], seed=seed)
+    dataset = dataset.batch(BATCH).take(steps).enumerate()
+    if augment:
+        augmenter = geometric(seed)
+        # Explicit per-batch seeds: parallel calls would race for the layers' own generators.
+        dataset = dataset.map(lambda step, batch: (step, augmenter(
+            batch, seed=tf.stack([tf.constant(seed, tf.int64), step]))))
+    dataset = dataset.map(lambda step, b: (b["images"] / 255.0, b["labels"]))
+    classifier = metrics.build_domain_classifier(images.shape[1:], 10, width=16, seed=seed)
+    classifier.compile(keras.optimizers.Adam(1e-3), "sparse_categorical_crossentropy")
     classifier.fit(dataset.prefetch(2), verbose=0)
     return classifier
 
 
-def run(seeds, classifier_epochs, generator_epochs, rate):
-    rows = {condition: [] for condition in CONDITIONS}
-    for seed in seeds:
-        train_x, train_y, test_x, test_y = low_data_split(seed)
-        cvae = train_generator(train_x, train_y, generator_epochs, seed)
-        # Appending changes the batch size, so the generative layer runs in its
-        # own map before the geometric pipeline.
-        augmenters = {
-            "none": [],
-            "geometric": [geometric(seed)],
-            "geometric+generative": [
-                layers.GenerativeAugment(cvae, rate=rate, mode="append", seed=seed),
-                geometric(seed),
-            ],
-        }
-        for condition, augmenter in augmenters.items():
-            classifier = train_classifier(train_x, train_y, augmenter, classifier_epochs, seed)
-            accuracy = metrics.classifier_accuracy(classifier, test_x, test_y, DIGITS_RANGE)
-            rows[condition].append(accuracy)
-            print(f"seed {seed} {condition:22s} {accuracy:.4f}", flush=True)
-    return rows
+def evaluate(classifier, images, labels):
+    return metrics.classifier_accuracy(classifier, images, labels, (0, 255))
+
+
+def run(args, data):
+    train_x, train_y, test_x, test_y = data
+    conditions = ["none", "geometric", *(f"geometric+{kind}" for kind in args.families)]
+    chosen, validation_table, rows = {}, {}, {c: [] for c in conditions}
+    for seed in args.seeds:
+        train, validation = low_data_split(train_x, train_y, seed, args.validation, args.per_class)
+        x, y, val_x, val_y = train_x[train], train_y[train], train_x[validation], train_y[validation]
+        pools = {kind: synthetic_pool(kind, x, y, args.generator_epochs, args.pool, seed, args.diffusion_steps)
+                 for kind in args.families}
+        for condition in conditions:
+            kind = condition.split("+")[1] if "+" in condition else None
+            if condition not in chosen:  # seed 0 (the first): choose on validation
+                if kind is None:
+                    candidates = [(steps, 0.0) for steps in args.step_candidates]
+                else:
+                    candidates = [(chosen["geometric"][0], share) for share in SHARES]
+                scored = []
+                for steps, share in candidates:
+                    model = train_classifier(x, y, steps, seed, condition != "none", pools.get(kind), share)
+                    scored.append((evaluate(model, val_x, val_y), steps, share, model))
+                    validation_table[f"{condition} steps {steps} share {share}"] = scored[-1][0]
+                    print(f"seed {seed} {condition} steps {steps} share {share}: validation "
+                          f"{scored[-1][0]:.4f}", flush=True)
+                best = max(scored, key=lambda s: s[0])
+                chosen[condition], model = (best[1], best[2]), best[3]
+            else:
+                steps, share = chosen[condition]
+                model = train_classifier(x, y, steps, seed, condition != "none", pools.get(kind), share)
+            rows[condition].append(evaluate(model, test_x, test_y))
+            print(f"seed {seed} {condition:22s} test {rows[condition][-1]:.4f}", flush=True)
+    return rows, chosen, validation_table
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", default=FASHION, help="IDX folder (%(default)s)")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1, 2])
-    parser.add_argument("--classifier-epochs", type=int, default=150)
-    parser.add_argument("--generator-epochs", type=int, default=400)
-    # 0.25 chosen after 0.5 measured worse (see examples/generative_results.md).
-    parser.add_argument("--rate", type=float, default=0.25, help="GenerativeAugment rate")
+    parser.add_argument("--per-class", type=int, default=PER_CLASS, help="real training images per class")
+    parser.add_argument("--families", nargs="*", default=["cvae", "cgan", "cdiffusion"],
+                        choices=["cvae", "cgan", "cdiffusion"])
+    parser.add_argument("--generator-epochs", type=int, default=20, help="over the 1,000 images")
+    parser.add_argument("--pool", type=int, default=1000, help="synthetic samples per generator")
+    parser.add_argument("--diffusion-steps", type=int, default=10, help="DDIM steps of the pool")
+    parser.add_argument("--step-candidates", type=int, nargs="+", default=list(STEP_CANDIDATES))
+    parser.add_argument("--validation", type=int, default=2000, help="validation images")
     parser.add_argument("--output", default="outputs/low_data_results.json")
     parser.add_argument("--fast", action="store_true")
     args = parser.parse_args(argv)
+    limit = None
     if args.fast:
-        args.seeds, args.classifier_epochs, args.generator_epochs = [0], 2, 2
+        args.seeds, args.generator_epochs, args.pool, args.step_candidates = [0], 1, 20, [2, 3]
+        args.validation, args.diffusion_steps, args.per_class, limit = 100, 2, 10, 500
     say_if_smoke_run(args.fast)
-    keras.utils.set_random_seed(0)
     tf.config.experimental.enable_op_determinism()
+    train_x, train_y = load_idx_arrays(args.data, "train")
+    test_x, test_y = load_idx_arrays(args.data, "test")
+    data = (train_x[:limit].astype("float32"), train_y[:limit], test_x[:limit].astype("float32"), test_y[:limit])
     start = time.perf_counter()
-    rows = run(args.seeds, args.classifier_epochs, args.generator_epochs, args.rate)
-    table = {
-        condition: {"mean": float(np.mean(v)), "std": float(np.std(v)), "per_seed": v}
-        for condition, v in rows.items()
-    }
-    print(f"\n| augmentation | test accuracy, mean of {len(args.seeds)} seeds |\n|---|---|")
+    rows, chosen, validation_table = run(args, data)
+    table = {c: {"mean": float(np.mean(v)), "std": float(np.std(v)), "per_seed": v} for c, v in rows.items()}
+    print(f"\n| augmentation | setting (chosen on validation) | test accuracy, mean (std) of "
+          f"{len(args.seeds)} seeds |\n|---|---|---|")
     for condition, row in table.items():
-        print(f"| {condition} | {100 * row['mean']:.2f}% (std {100 * row['std']:.2f}) |")
-    gain = table["geometric+generative"]["mean"] - table["geometric"]["mean"]
-    print(f"generation adds {100 * gain:+.2f} points over geometric alone "
-          f"({time.perf_counter() - start:.0f} s)")
+        steps, share = chosen[condition]
+        print(f"| {condition} | {steps} steps, pool share {share} | "
+              f"{100 * row['mean']:.2f}% ({100 * row['std']:.2f}) |")
+    for kind in args.families:
+        gain = table[f"geometric+{kind}"]["mean"] - table["geometric"]["mean"]
+        print(f"{kind}: generation {'adds' if gain >= 0 else 'loses'} {100 * abs(gain):.2f} points "
+              "against geometric alone")
+    print(f"({time.perf_counter() - start:.0f} s)")
     os.makedirs(os.path.dirname(args.output) or ".", exist_ok=True)
     with open(args.output, "w") as handle:
-        json.dump({"settings": vars(args), "table": table}, handle, indent=2)
+        json.dump({"settings": vars(args), "chosen": chosen, "validation": validation_table,
+                   "table": table}, handle, indent=2)
     return table
 
 

@@ -55,22 +55,47 @@ def test_budget_run_reaches_the_stated_cas_and_fcd(script, tmp_path, monkeypatch
     check_figures(rows)
 
 
-# examples/low_data.py, rate 0.25, mean of seeds 0, 1, 2. The run is
-# deterministic (op determinism, explicit seeds): two processes gave the same
-# figures; the tolerance covers other CPUs and library versions.
-LOW_DATA_MEANS = {"none": 0.8983, "geometric": 0.9118, "geometric+generative": 0.9201}
-LOW_DATA_TOLERANCE = 0.015
-# Gains in points of accuracy: (better, baseline, stated, tolerance).
-LOW_DATA_GAINS = [("geometric", "none", 0.0135, 0.01), ("geometric+generative", "geometric", 0.0082, 0.01)]
+# examples/low_data.py on Fashion-MNIST, settings chosen on validation, mean
+# of seeds 0, 1, 2 (examples/generative_results.md). Meant to be deterministic
+# (op determinism, explicit seeds, fixed epochs) but not yet checked by a second
+# run; 3 points covers that, other CPUs and library versions.
+LOW_DATA_MEANS = {
+    "none": 0.6857, "geometric": 0.6425, "geometric+cvae": 0.6392, "geometric+cgan": 0.6252,
+    "geometric+cdiffusion": 0.6238,
+}
+LOW_DATA_TOLERANCE = 0.03
+FASHION_MNIST = "/usr/share/datasets/fashion-mnist"
 
 
 @pytest.mark.slow
+@pytest.mark.skipif(not os.path.isdir(FASHION_MNIST), reason="Fashion-MNIST not installed")
 def test_low_data_table_matches_the_stated_figures(tmp_path, monkeypatch, capsys):
-    run_example("low_data.py", ["--output", "low_data_results.json"], tmp_path, monkeypatch, capsys)
+    run_example("low_data.py", ["--output", "low_data_results.json"],
+                tmp_path, monkeypatch, capsys)
     table = read_json(os.path.join(tmp_path, "low_data_results.json"))["table"]
     assert all(len(table[condition]["per_seed"]) == 3 for condition in LOW_DATA_MEANS)
     rows = [(f"low_data {condition}", table[condition]["mean"], stated, LOW_DATA_TOLERANCE)
             for condition, stated in LOW_DATA_MEANS.items()]
-    rows += [(f"low_data {better} over {baseline}", table[better]["mean"] - table[baseline]["mean"], stated, tolerance)
-             for better, baseline, stated, tolerance in LOW_DATA_GAINS]
+    # The gains are differences of the means above: each within twice the tolerance.
+    rows += [(f"low_data {condition} over geometric", table[condition]["mean"] - table["geometric"]["mean"],
+              stated - LOW_DATA_MEANS["geometric"], 2 * LOW_DATA_TOLERANCE)
+             for condition, stated in LOW_DATA_MEANS.items() if condition.startswith("geometric+")]
     check_figures(rows)
+
+
+@pytest.mark.slow  # a minute or more: Fashion-MNIST models, sampling and four classifiers
+@pytest.mark.skipif(not os.path.isdir(FASHION_MNIST), reason="Fashion-MNIST not installed")
+def test_fashion_generation_smoke_run_writes_every_row_and_grid(tmp_path):
+    import subprocess
+    import sys
+
+    script = os.path.join(os.path.dirname(EXAMPLES), "benchmarks", "fashion_generation.py")
+    result = subprocess.run([sys.executable, script, "--fast", "--output-dir", str(tmp_path)],
+                            capture_output=True, text=True, timeout=900)
+    assert result.returncode == 0, result.stderr[-2000:]
+    results = read_json(os.path.join(tmp_path, "results.json"))
+    assert list(results) == ["real", "cvae", "cgan", "cdiffusion"]
+    for kind, row in results.items():
+        assert 0.0 <= row["cas"] <= 1.0 and row["fcd_vs_test"] >= 0.0, kind
+        if kind != "real":
+            assert row["train_steps"] >= 1 and os.path.isfile(row["grid"]), kind

@@ -6,7 +6,7 @@ registers them with Keras, so `keras.models.load_model` finds them in a
 and `.visualize` load on first use.
 
 It imports on every Keras 3 backend: the layers run TensorFlow kernels, in
-`tf.data` on any backend (`keras_augment._backend` says how); `.models` and
+`tf.data` on any backend (`keras_augment.backends` says how); `.models` and
 `.export` need the TensorFlow backend.
 
 The `keras-augment` command asks for nothing to load up front (see

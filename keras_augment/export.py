@@ -6,7 +6,7 @@ TensorFlow backend (elsewhere Keras layers are not TensorFlow objects).
 
 import tensorflow as tf
 
-from keras_augment._backend import require_tensorflow
+from keras_augment.backends import require_tensorflow
 
 require_tensorflow("keras_augment.export (a SavedModel holds TensorFlow objects)", ImportError)
 

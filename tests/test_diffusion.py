@@ -4,7 +4,7 @@ import keras
 import numpy as np
 import pytest
 import tensorflow as tf
-from test_export import _entry, _load_in_fresh_process
+from test_export import entry, load_in_fresh_process
 
 from keras_augment import data, layers, models
 from keras_augment.export import export_generator
@@ -189,8 +189,8 @@ def test_exported_samplers_serve_identically_without_keras_augment(tmp_path):
         inputs = {"z": z, "labels": labels} if conditional else {"z": z}
         np.testing.assert_allclose(loaded(**{k: tf.constant(v) for k, v in inputs.items()})["images"],
                                    expected, atol=1e-4)
-        entries.append(_entry(tmp_path, name, inputs, {"images": expected}, signature="generate"))
-    _load_in_fresh_process(tmp_path, entries)
+        entries.append(entry(tmp_path, name, inputs, {"images": expected}, signature="generate"))
+    load_in_fresh_process(tmp_path, entries)
 
 
 # ------------------------------------------------------------------ use

@@ -19,7 +19,7 @@ from keras_augment.export import export_augmenter
 LOADER = os.path.join(os.path.dirname(__file__), "scripts", "load_without_package.py")
 
 
-def _load_in_fresh_process(tmp_path, entries):
+def load_in_fresh_process(tmp_path, entries):
     manifest = tmp_path / "manifest.json"
     manifest.write_text(json.dumps(entries))
     result = subprocess.run(
@@ -32,7 +32,7 @@ def _load_in_fresh_process(tmp_path, entries):
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
 
 
-def _entry(tmp_path, name, inputs, expected, signature="serving_default"):
+def entry(tmp_path, name, inputs, expected, signature="serving_default"):
     np.savez(tmp_path / f"{name}_in.npz", **inputs)
     np.savez(tmp_path / f"{name}_out.npz", **{k: np.asarray(v) for k, v in expected.items()})
     return {
@@ -57,10 +57,10 @@ def test_one_layer_of_every_family_reloads_bit_identical_without_the_package(tmp
         name = f"family_{info.name}"
         export_augmenter(layer, tmp_path / name, case.shape[1:], dtype)
         entries.append(
-            _entry(tmp_path, name, {"images": x, "seed": np.int64(12)}, {"images": layer(x, seed=12)})
+            entry(tmp_path, name, {"images": x, "seed": np.int64(12)}, {"images": layer(x, seed=12)})
         )
     assert entries
-    _load_in_fresh_process(tmp_path, entries)
+    load_in_fresh_process(tmp_path, entries)
 
 
 def test_dict_export_routes_labels_boxes_masks_and_keypoints(tmp_path):
@@ -98,7 +98,7 @@ def test_dict_export_routes_labels_boxes_masks_and_keypoints(tmp_path):
     flat_out.update({"bounding_boxes_boxes": expected["bounding_boxes"]["boxes"], "bounding_boxes_classes": expected["bounding_boxes"]["classes"]})
     # The flip must have moved something, or the test would prove nothing.
     assert not np.array_equal(flat_out["bounding_boxes_boxes"], data["bounding_boxes"]["boxes"])
-    _load_in_fresh_process(tmp_path, [_entry(tmp_path, "routed", flat_in, flat_out)])
+    load_in_fresh_process(tmp_path, [entry(tmp_path, "routed", flat_in, flat_out)])
 
 
 def test_unknown_routed_input_is_refused(tmp_path):
@@ -131,7 +131,7 @@ def test_an_inference_endpoint_serves_without_augmentation(tmp_path):
     expected = model.predict(x, verbose=0)
     without_layers = keras.Sequential([keras.Input((6, 6, 3))] + model.layers[2:])
     np.testing.assert_allclose(expected, without_layers.predict(x, verbose=0), rtol=1e-6)
-    _load_in_fresh_process(tmp_path, [_entry(tmp_path, "classifier", {"images": x}, {"output_0": expected}, signature="serve")])
+    load_in_fresh_process(tmp_path, [entry(tmp_path, "classifier", {"images": x}, {"output_0": expected}, signature="serve")])
 
 
 def test_exports_are_inspectable_with_saved_model_cli(tmp_path):

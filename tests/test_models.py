@@ -3,7 +3,7 @@
 import keras
 import numpy as np
 import pytest
-from test_export import _entry, _load_in_fresh_process
+from test_export import entry, load_in_fresh_process
 
 from keras_augment import models
 from keras_augment.data import load_digits_arrays
@@ -220,5 +220,5 @@ def test_exported_generators_reload_without_keras_augment(tmp_path):
             expected, model.decode_latents(z, labels if model.conditional else None), rtol=1e-5, atol=1e-5
         )
         # The conditional signature takes labels, the unconditional one only z.
-        entries.append(_entry(tmp_path, name, inputs, {"images": expected}, signature="generate"))
-    _load_in_fresh_process(tmp_path, entries)
+        entries.append(entry(tmp_path, name, inputs, {"images": expected}, signature="generate"))
+    load_in_fresh_process(tmp_path, entries)

@@ -146,7 +146,9 @@ def expand(
     expander_arguments = dict(kind=kind, spec=spec, rounds=rounds, seed=seed,
                               augmenter=augmenter, generator=generator)
     if runner == "beam":
-        total = _count(ds)
+        from keras_augment.data.processing import count_elements
+
+        total = count_elements(ds)
         names = expand_beam.run(source, load_options, path, total, shard_size, batch_size,
                                 expander_arguments, beam_options)
         counts = {"original": total, **{k: total * rounds.count(k) for k in ("augmented", "synthetic")}}
@@ -178,12 +180,6 @@ def source_dataset(source, load_options=None, verbose=False):
     from keras_augment.data.sources import load
 
     return load(source, **{"verbose": verbose, **(load_options or {})})
-
-
-def _count(ds):
-    from keras_augment.data.processing import _count as count
-
-    return count(ds)
 
 
 def _expand_locally(ds, path, shard_size, batch_size, arguments, verbose):

@@ -19,7 +19,7 @@ def wrap_int64(value):
     return (value + 2**63) % 2**64 - 2**63
 
 
-def _count(ds):
+def count_elements(ds):
     count = int(ds.cardinality())
     if count == tf.data.INFINITE_CARDINALITY:
         raise ValueError("expected a finite dataset; received an infinite (repeated) one.")
@@ -52,7 +52,7 @@ def split(ds, validation_fraction=0.2, seed=0, group_by=None):
     """
     validation_fraction = check_unit_interval(validation_fraction, "validation_fraction", "split()")
     seed = check_seed(seed, "split()", allow_none=False)
-    count = _count(ds)
+    count = count_elements(ds)
     if group_by is not None:
         mask = groups.validation_mask(groups.group_of_each(ds, group_by, count), validation_fraction, seed)
         validation_count, in_validation = int(mask.sum()), tf.constant(mask)

@@ -1,6 +1,6 @@
 """Augmentation layers. Every class exported here follows `BaseAugmentation`."""
 
-from keras_augment._backend import check_keras_backend
+from keras_augment.backends import check_keras_backend
 
 check_keras_backend()
 

@@ -5,7 +5,7 @@ import copy
 import keras
 import tensorflow as tf
 
-from keras_augment import _backend
+from keras_augment import backends
 from keras_augment.layers.core.base import (
     BOUNDING_BOXES,
     IMAGES,
@@ -68,7 +68,7 @@ class GenerativeAugment(BaseAugmentation):
 
     def __init__(self, generator, rate=0.5, mode="replace", unconditional_labels="keep", seed=None, **kwargs):
         super().__init__(seed=seed, **kwargs)
-        _backend.require_tensorflow(f"{self._owner} (its generator is a Keras model run in the tf.data graph)")
+        backends.require_tensorflow(f"{self._owner} (its generator is a Keras model run in the tf.data graph)")
         if hasattr(generator, "sampling_network"):
             generator = generator.sampling_network()
         if not isinstance(generator, keras.Model) or len(generator.inputs) not in (1, 2):

@@ -5,7 +5,7 @@ load it, so the package stays quick to import. The models train with
 TensorFlow ops, so they need Keras on the TensorFlow backend.
 """
 
-from keras_augment._backend import require_tensorflow
+from keras_augment.backends import require_tensorflow
 
 require_tensorflow("keras_augment.models (the models train with TensorFlow ops)", ImportError)
 

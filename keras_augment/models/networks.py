@@ -22,7 +22,7 @@ from keras_augment.layers.core.arguments import check_integer
 CONDITIONINGS = ("projection", "concatenation")
 
 
-class _Initializers:
+class Initializers:
     """Hands out distinct seeded initializers (or Keras defaults without a seed)."""
 
     def __init__(self, seed):
@@ -60,7 +60,7 @@ def check_image_shape(image_shape, owner):
     return image_shape
 
 
-def _labels_input():
+def labels_input():
     return keras.Input(shape=(), dtype="int32", name="labels")
 
 
@@ -78,7 +78,7 @@ def _image_inputs(image_shape, num_classes, initializers, label_planes):
     images = keras.Input(shape=image_shape, name="images")
     if not num_classes:
         return [images], images, None
-    labels = _labels_input()
+    labels = labels_input()
     x = images
     if label_planes:
         planes = _label_planes(labels, num_classes, image_shape, initializers)
@@ -121,7 +121,7 @@ def build_encoder(image_shape, latent_dim, num_classes=None, width=32, seed=None
     image_shape = check_image_shape(image_shape, "build_encoder")
     check_integer(latent_dim, "latent_dim", "build_encoder()", minimum=1)
     check_integer(width, "width", "build_encoder()", minimum=1)
-    init = _Initializers(seed)
+    init = Initializers(seed)
     inputs, x, labels = _image_inputs(image_shape, num_classes, init, label_planes=True)
     x = _downsampling_features(x, width, init, layers.ReLU, _refine(image_shape))
     if num_classes:
@@ -137,12 +137,12 @@ def _upsampling_network(image_shape, latent_dim, num_classes, width, batch_norm,
     image_shape = check_image_shape(image_shape, owner)
     check_integer(latent_dim, "latent_dim", f"{owner}()", minimum=1)
     check_integer(width, "width", f"{owner}()", minimum=1)
-    init = _Initializers(seed)
+    init = Initializers(seed)
     height, width_px, channels = image_shape
     noise = keras.Input(shape=(latent_dim,), name="z")
     inputs, x = [noise], noise
     if num_classes:
-        labels = _labels_input()
+        labels = labels_input()
         inputs.append(labels)
         embedded = layers.Embedding(num_classes, 16, embeddings_initializer=init.embedding())
         x = layers.Concatenate()([x, embedded(labels)])
@@ -226,7 +226,7 @@ def build_discriminator(
             f"build_discriminator: `conditioning` must be one of {CONDITIONINGS}; "
             f"received conditioning={conditioning!r}."
         )
-    init = _Initializers(seed)
+    init = Initializers(seed)
     inputs, x, labels = _image_inputs(
         image_shape, num_classes, init, label_planes=conditioning == "concatenation"
     )

@@ -13,7 +13,7 @@ import keras
 from keras import layers
 
 from keras_augment.layers.core.arguments import check_integer
-from keras_augment.models.networks import _Initializers, _labels_input, check_image_shape
+from keras_augment.models.networks import Initializers, labels_input, check_image_shape
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -42,7 +42,7 @@ class TimestepEmbedding(keras.layers.Layer):
         return {**super().get_config(), "dim": self.dim}
 
 
-class _UNetInitializers(_Initializers):
+class _UNetInitializers(Initializers):
     def small_kernel(self):
         return keras.initializers.VarianceScaling(0.01, "fan_avg", "uniform", seed=self._next_seed())
 
@@ -100,7 +100,7 @@ def build_unet(image_shape, num_classes=None, width=32, depth=1, seed=None, name
     embedding = layers.Dense(embedding_dim, activation="swish", kernel_initializer=init.kernel())(embedding)
     embedding = layers.Dense(embedding_dim, kernel_initializer=init.kernel())(embedding)
     if num_classes:
-        labels = _labels_input()
+        labels = labels_input()
         inputs.append(labels)
         classes = layers.Embedding(
             num_classes + 1, embedding_dim, embeddings_initializer=init.embedding(), name="class_embedding"

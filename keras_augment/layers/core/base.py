@@ -26,7 +26,7 @@ See CONTRIBUTING.md ("Adding a layer").
 import keras
 import tensorflow as tf
 
-from keras_augment import _backend
+from keras_augment import backends
 from keras_augment.layers.core.arguments import check_seed, is_integer, standardize_value_range
 from keras_augment.layers.core.boxes import move_bounding_boxes
 from keras_augment.layers.core.inputs import (
@@ -112,7 +112,7 @@ class BaseAugmentation(InputAdaptation, keras.layers.Layer):
     ):
         super().__init__(**kwargs)
         self.seed = check_seed(seed, self._owner)
-        _backend.attach_seed_generator(self, self.seed)
+        backends.attach_seed_generator(self, self.seed)
         self.value_range = (
             None
             if value_range is None
@@ -219,8 +219,8 @@ class BaseAugmentation(InputAdaptation, keras.layers.Layer):
 
     # ----------------------------------------------------------------- Keras API
     def __call__(self, *args, **kwargs):
-        # TensorFlow tensors in and out on every Keras backend (see _backend).
-        return _backend.call_layer(self, super().__call__, args, kwargs)
+        # TensorFlow tensors in and out on every Keras backend (see keras_augment.backends).
+        return backends.call_layer(self, super().__call__, args, kwargs)
 
     def call(self, data, training=True, seed=None):
         batch, restore = self._standardize(data)

@@ -3,7 +3,7 @@
 import keras
 import tensorflow as tf
 
-from keras_augment import _backend
+from keras_augment import backends
 from keras_augment.layers.core.arguments import check_size
 from keras_augment.layers.core.inputs import IMAGES
 from keras_augment.layers.geometric.base import (
@@ -123,7 +123,7 @@ class Resizing(GeometricAugmentation):
         # Other kernels: crop/pad with the matrix path at full resolution is
         # not possible, so resize the images with TF and move the rest.
         images = batch[IMAGES]
-        resized = _backend.image_resize(
+        resized = backends.image_resize(
             tf.cast(images, self.compute_dtype),  # Keras rounds integer results
             (self.height, self.width),
             interpolation=self.interpolation,

@@ -7,7 +7,7 @@ imported only when a TFDS name is loaded.
 Modules: `sources` (`load`), `image_files` (checking and decoding one image
 file), `folders` (listing a folder of class subfolders), `cleaning` (report,
 duplicates, statistics), `processing` (split, balance, resize, normalise,
-augment), `expand` and `records` (writing and reading TFRecord folders),
+augment), `expansion` (the function `expand`) and `records` (writing and reading TFRecord folders),
 `tfds_source` (TFDS names, failing fast offline). Text and audio:
 `class_files` (which kind a folder holds), `text_sources` and `text_tables`
 (`.txt` folders; `.csv`, `.tsv`, `.jsonl` tables), `audio_files` and
@@ -25,7 +25,7 @@ from keras_augment.data.audio_cleaning import (
 )
 from keras_augment.data.bundled import load_digits_arrays
 from keras_augment.data.cleaning import CleaningReport, deduplicate, find_duplicates, stats
-from keras_augment.data.expand import expand, read_records
+from keras_augment.data.expansion import expand, read_records
 from keras_augment.data.processing import augment, balance, class_counts, normalize, resize, split
 from keras_augment.data.sources import load
 from keras_augment.data.text_cleaning import (

@@ -95,7 +95,7 @@ def _expand_shard_fn(beam, settings):
             self.settings = settings
 
         def setup(self):
-            from keras_augment.data.expand import source_dataset
+            from keras_augment.data.expansion import source_dataset
 
             self.ds = source_dataset(self.settings["source"], self.settings["load_options"], verbose=False)
             self.expander = ShardExpander(**self.settings["expander"])

@@ -14,6 +14,7 @@ from keras_augment.layers.core.base import (
     SEGMENTATION_MASKS,
     BaseAugmentation,
 )
+from keras_augment.ops.compiled import instance_function
 
 MODES = ("replace", "append")
 UNCONDITIONAL_LABELS = ("keep", "uniform")
@@ -155,7 +156,7 @@ class GenerativeAugment(BaseAugmentation):
             )
         indices = tf.where(transformation["chosen"])[:, 0]
         labels = batch.get(LABELS)
-        synthetic = self._generate(tf.gather(transformation["z"], indices), labels, indices)
+        synthetic = self._generate(transformation["z"], labels, indices)
         synthetic = tf.cast(synthetic, batch[IMAGES].dtype)
         output = dict(batch)
         if self.mode == "replace":
@@ -167,16 +168,25 @@ class GenerativeAugment(BaseAugmentation):
         return output
 
     def _generate(self, z, labels, indices):
-        # One padding row: some Keras/oneDNN kernels reject an empty batch.
-        count = tf.shape(z)[0]
+        # The generator runs on every row of the batch (plus one padding row:
+        # some kernels reject an empty batch) as one XLA program, so eager,
+        # traced, tf.data and SavedModel runs give the same bits (oneDNN CPUs
+        # fuse ops differently in each otherwise) and one batch size compiles
+        # once, whatever the number of rows chosen.
         z = tf.concat([z, tf.zeros([1, self.latent_dim], z.dtype)], 0)
         if not self.conditional:
-            return self.generator(z, training=False)[:count]
-        class_ids = tf.gather(labels, indices)
+            images = instance_function(self, "_compiled_generator", self._run_generator)(z)
+            return tf.gather(images, indices)
+        class_ids = labels
         if class_ids.shape.rank == 2:
             class_ids = tf.argmax(class_ids, axis=-1)
         class_ids = tf.concat([tf.cast(tf.reshape(class_ids, [-1]), tf.int32), [0]], 0)
-        return self.generator([z, class_ids], training=False)[:count]
+        images = instance_function(self, "_compiled_generator", self._run_generator)(z, class_ids)
+        return tf.gather(images, indices)
+
+    def _run_generator(self, z, class_ids=None):
+        inputs = z if class_ids is None else [z, class_ids]
+        return self.generator(inputs, training=False)
 
     def _new_labels(self, labels, indices):
         synthetic = tf.gather(labels, indices)

@@ -5,7 +5,7 @@ import tensorflow as tf
 
 from keras_augment.layers.core.arguments import check_integer, check_seed, check_unit_interval
 from keras_augment.models.schedule import NoiseSchedule, check_schedule, ddim_update
-from keras_augment.ops.compiled import xla_available
+from keras_augment.ops.compiled import instance_function
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -98,18 +98,11 @@ class DDIMSampler(keras.layers.Layer):
             labels = tf.cast(tf.reshape(labels, [-1]), tf.int32)
             null_label = tf.constant(self.num_classes, tf.int32)
         x = tf.reshape(tf.cast(z, tf.float32), [-1, *self.image_shape])
-        return self._loop_function()(x, labels, null_label)
-
-    def _loop_function(self):
         # One XLA program for the whole loop, called eagerly, from a traced
         # caller or from a SavedModel alike: left to graph optimizers, oneDNN
         # CPUs fuse the network's ops differently in eager and traced runs
-        # and the samples differ in the last bits. Kept out of Keras tracking.
-        function = self.__dict__.get("_compiled_loop")
-        if function is None:
-            function = tf.function(self._loop, jit_compile=xla_available(), autograph=False)
-            self.__dict__["_compiled_loop"] = function
-        return function
+        # and the samples differ in the last bits.
+        return instance_function(self, "_compiled_loop", self._loop, autograph=False)(x, labels, null_label)
 
     def _loop(self, x, labels, null_label):
         times, coefficients = self.schedule.ddim_plan(self.steps, self.eta, "DDIMSampler")

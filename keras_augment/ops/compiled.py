@@ -54,6 +54,19 @@ def cached_function(key, python_function, jit_compile=None, **options):
     return function
 
 
+def instance_function(owner, name, python_function, **options):
+    """The `tf.function` (XLA where available) of `python_function`, kept on
+    `owner` under `name`: for programs that close over one layer's weights,
+    which the module-wide cache would keep alive for ever. Stored in
+    `owner.__dict__`, out of Keras's attribute tracking.
+    """
+    function = owner.__dict__.get(name)
+    if function is None:
+        function = tf.function(python_function, jit_compile=xla_available(), **options)
+        owner.__dict__[name] = function
+    return function
+
+
 def _function_for(kernel):
     # The kernels have no tensor-dependent Python control flow: no autograph.
     return cached_function(kernel, kernel, autograph=False)

@@ -78,13 +78,13 @@ def list_class_files(root, report=None):
         raise FileNotFoundError(f"load(): no such folder: {root}")
     report = check_report(report, "list_class_files()")
     # One listing rule for every kind: the image folder reader's own.
-    class_names = folders._class_folders(real_root, report)
+    class_names = folders.class_folders(real_root, report)
     if not class_names:
         raise ValueError(
             f"load(): folder {root} has no class subfolders (expected one subfolder "
             "of files per label)."
         )
-    return class_names, folders._list_files(real_root, class_names, report)
+    return class_names, folders.list_class_paths(real_root, class_names, report)
 
 
 def folder_kind(root):

@@ -57,7 +57,7 @@ def _identity(path):
     return status.st_dev, status.st_ino
 
 
-def _class_folders(real_root, report):
+def class_folders(real_root, report):
     candidates = []
     for name in sorted(os.listdir(real_root)):
         path = os.path.join(real_root, name)
@@ -123,7 +123,7 @@ def _walk(top, label, real_root, seen_folders, found, links, report):
         stack.extend(reversed(subfolders))
 
 
-def _list_files(real_root, class_names, report):
+def list_class_paths(real_root, class_names, report):
     """`(path, label)` of every file, each real file once, in class order."""
     # The root and every class folder belong to themselves: a link to one of
     # them from inside a class is a loop or a second name, never a new source.
@@ -204,14 +204,14 @@ def scan_folder(root, max_pixels=image_files.DEFAULT_MAX_PIXELS, report=None, ch
     if not os.path.isdir(real_root):
         raise FileNotFoundError(f"scan_folder(): no such folder: {root}")
     report = check_report(report, "scan_folder()")
-    class_names = _class_folders(real_root, report)
+    class_names = class_folders(real_root, report)
     if not class_names:
         raise ValueError(
             f"load(): folder {root} has no class subfolders (expected one subfolder "
             "of images per label)."
         )
     paths, labels, infos = keep_readable(
-        _list_files(real_root, class_names, report),
+        list_class_paths(real_root, class_names, report),
         lambda path: image_files.read_header(path, max_pixels),
         report,
     )

@@ -2,10 +2,40 @@
 
 Consecutive geometric layers fuse into one matrix per sample while their
 fill settings agree; a displacement-field warp may end such a run. The
-composers (`Pipeline`, `RandomApply`, `RandomChoice`) read these rules here.
+composers (`Pipeline`, `RandomApply`, `RandomChoice`) read these rules here,
+and the one way they save and restore the layers they hold.
 """
 
+import keras
+
 from keras_augment.layers.geometric.warp_batch import WarpSettings
+
+
+def composer_config(composer, **held):
+    """Keras's layer config, the box format, the seed and the held layers
+    (serialized), as every composer saves them."""
+    config = keras.layers.Layer.get_config(composer)
+    if composer.bounding_box_format is not None:
+        config["bounding_box_format"] = composer.bounding_box_format
+    for key, value in held.items():
+        config[key] = (
+            [keras.saving.serialize_keras_object(layer) for layer in value]
+            if isinstance(value, (list, tuple)) else keras.saving.serialize_keras_object(value)
+        )
+    config["seed"] = composer.seed
+    return config
+
+
+def composer_from_config(cls, config, *held_keys):
+    """`cls` rebuilt from `composer_config`'s output."""
+    config = dict(config)
+    for key in held_keys:
+        value = config[key]
+        config[key] = (
+            [keras.saving.deserialize_keras_object(c) for c in value]
+            if isinstance(value, list) else keras.saving.deserialize_keras_object(value)
+        )
+    return cls(**config)
 
 
 def is_fusable(layer):

@@ -11,6 +11,8 @@ import keras
 import tensorflow as tf
 
 from keras_augment.layers.compose.fusion import (
+    composer_config,
+    composer_from_config,
     fused_settings,
     fusion_groups,
     is_warp,
@@ -177,15 +179,8 @@ class Pipeline(BaseAugmentation):
         return images_shape
 
     def get_config(self):
-        config = keras.layers.Layer.get_config(self)
-        config["layers"] = [keras.saving.serialize_keras_object(layer) for layer in self.layers]
-        config["seed"] = self.seed
-        if self.bounding_box_format is not None:
-            config["bounding_box_format"] = self.bounding_box_format
-        return config
+        return composer_config(self, layers=self.layers)
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        config["layers"] = [keras.saving.deserialize_keras_object(c) for c in config["layers"]]
-        return cls(**config)
+        return composer_from_config(cls, config, "layers")

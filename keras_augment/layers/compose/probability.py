@@ -9,7 +9,12 @@ split by `tf.gather`, each part transformed once, and scattered back.
 import keras
 import tensorflow as tf
 
-from keras_augment.layers.compose.fusion import fused_settings, share_box_format
+from keras_augment.layers.compose.fusion import (
+    composer_config,
+    composer_from_config,
+    fused_settings,
+    share_box_format,
+)
 from keras_augment.layers.core.base import BaseAugmentation
 from keras_augment.layers.core.inputs import BOUNDING_BOXES, IMAGES
 from keras_augment.layers.core.sampling import RandomSampler
@@ -90,12 +95,6 @@ class _Selector(BaseAugmentation):
         formats = [l.bounding_box_format for l in inner if l.bounding_box_format]
         return self.bounding_box_format or (formats[0] if formats else None)
 
-    def _base_config(self):
-        config = keras.layers.Layer.get_config(self)
-        if self.bounding_box_format is not None:
-            config["bounding_box_format"] = self.bounding_box_format
-        return config
-
     def _warp(self, batch, matrices):
         return warp_batch(batch, matrices, fused_settings([self], self._owner, self._warp_format))
 
@@ -148,17 +147,13 @@ class RandomApply(_Selector):
         return _apply_to_rows(self.layer, batch, transformation["layer"], transformation["apply"])
 
     def get_config(self):
-        config = self._base_config()
-        config.update(
-            layer=keras.saving.serialize_keras_object(self.layer), rate=self.rate, seed=self.seed
-        )
+        config = composer_config(self, layer=self.layer)
+        config["rate"] = self.rate
         return config
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        config["layer"] = keras.saving.deserialize_keras_object(config["layer"])
-        return cls(**config)
+        return composer_from_config(cls, config, "layer")
 
 
 @keras.saving.register_keras_serializable(package="keras_augment")
@@ -220,13 +215,8 @@ class RandomChoice(_Selector):
         return output
 
     def get_config(self):
-        config = self._base_config()
-        config["layers"] = [keras.saving.serialize_keras_object(layer) for layer in self.layers]
-        config["seed"] = self.seed
-        return config
+        return composer_config(self, layers=self.layers)
 
     @classmethod
     def from_config(cls, config):
-        config = dict(config)
-        config["layers"] = [keras.saving.deserialize_keras_object(c) for c in config["layers"]]
-        return cls(**config)
+        return composer_from_config(cls, config, "layers")
